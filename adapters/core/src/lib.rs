@@ -1,0 +1,8 @@
+//! The 1C adapter contract: raw 1C values, the `Layout` data, the `Adapter` trait and the transports.
+//!
+//! Transports (OData, XML exchange files, XLSX) produce [`raw::RawObject`]s; adapters map them into
+//! the neutral `onec-model`. Adapters never touch the network.
+
+pub mod raw;
+
+pub use raw::{RawDataset, RawObject, RawRow, RawValue, ValueError};

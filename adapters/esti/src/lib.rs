@@ -1,0 +1,1 @@
+//! The esti configuration adapter: its Layout and the quirks data cannot express.

@@ -1,0 +1,1 @@
+//! End-to-end scenarios across crates live in `tests/`; this library is intentionally empty.
