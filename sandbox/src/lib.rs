@@ -5,3 +5,5 @@
 //! This crate is never a dependency of a library crate (only of cli, tests, bench and dev-dependencies).
 
 pub mod demo;
+pub mod okdesk;
+pub mod onec;

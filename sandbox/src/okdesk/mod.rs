@@ -1,0 +1,1 @@
+//! The Okdesk simulator: an independent axum implementation of the documented Okdesk REST API.
