@@ -3,8 +3,20 @@
 //! Transports (OData, XML exchange files, XLSX) produce [`raw::RawObject`]s; adapters map them into
 //! the neutral `onec-model`. Adapters never touch the network.
 
+pub mod adapter;
+pub mod documents;
+pub mod layout;
+pub mod mapping;
 pub mod metadata;
 pub mod raw;
+pub mod registry;
+#[cfg(feature = "testing")]
+pub mod testing;
 
+pub use adapter::{Adapter, AdapterInfo, Detection, Diagnostic, Mapped, Severity};
+pub use documents::{BuildError, DocumentWrite, ExistingTask, InvoiceContext, TaskLookup};
+pub use layout::{Layout, LayoutError, LayoutProblem, SetRead};
+pub use mapping::MapCx;
 pub use metadata::{EntitySet, Metadata, Property};
 pub use raw::{RawDataset, RawObject, RawRow, RawValue, ValueError};
+pub use registry::{detect_best, CustomAdapter, DetectError, Detected};

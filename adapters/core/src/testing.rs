@@ -1,0 +1,438 @@
+//! Fixture-driven adapter tests: one folder per case, one insta snapshot per case, through one
+//! [`check`] helper so that changing the trait touches one function, not every test.
+//!
+//! A case folder holds JSON files named by entity set (`Catalog_Контрагенты.json`) in 1C's
+//! `$format=json` shape `{"value": [...]}`, and optionally `invoice.json` (+ `invoice_context.json`),
+//! `task.json`, `time_sheet.json` and `task_read.json` (a task object as read back). The snapshot
+//! holds the mapped snapshot, its diagnostics and every document built. Enabled by the `testing`
+//! feature, for dev-dependencies only.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use onec_model::{EmployeeTask, Invoice, Snapshot, TimeSheet};
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::adapter::{Adapter, Diagnostic};
+use crate::documents::{DocumentWrite, ExistingTask, InvoiceContext, TaskLookup};
+use crate::raw::{RawDataset, RawObject, RawRow, RawValue};
+
+/// Converts one entity of 1C's JSON into a [`RawObject`]: scalars become values, arrays of
+/// objects become tabular sections, `@…` annotations and `odata.*` keys are dropped.
+pub fn raw_object_from_json(set: &str, value: &Value) -> RawObject {
+    let mut obj = RawObject::new(set);
+    let Value::Object(map) = value else {
+        return obj;
+    };
+    for (k, v) in map {
+        if k.contains('@') || k.starts_with("odata.") {
+            continue;
+        }
+        match v {
+            Value::Array(rows) => {
+                let rows = rows
+                    .iter()
+                    .filter_map(|r| match r {
+                        Value::Object(m) => Some(
+                            m.iter()
+                                .filter(|(k, _)| !k.contains('@'))
+                                .filter_map(|(k, v)| Some((k.clone(), scalar(v)?)))
+                                .collect::<RawRow>(),
+                        ),
+                        _ => None,
+                    })
+                    .collect();
+                obj.tables.insert(k.clone(), rows);
+            }
+            other => {
+                if let Some(s) = scalar(other) {
+                    obj.props.insert(k.clone(), s);
+                }
+            }
+        }
+    }
+    obj
+}
+
+fn scalar(v: &Value) -> Option<RawValue> {
+    Some(match v {
+        Value::Null => RawValue::Null,
+        Value::Bool(b) => RawValue::Bool(*b),
+        Value::Number(n) => RawValue::Number(n.as_f64()?),
+        Value::String(s) => RawValue::Text(s.clone()),
+        Value::Array(_) | Value::Object(_) => return None,
+    })
+}
+
+/// Reads every `<EntitySet>.json` of a folder (files whose name starts with an uppercase Latin
+/// letter, as 1C prefixes do) into a dataset.
+pub fn dataset_from_dir(dir: &Path) -> RawDataset {
+    let mut data = RawDataset::default();
+    for path in json_files(dir) {
+        let stem = path
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .unwrap_or_default()
+            .to_owned();
+        if !stem.starts_with(|c: char| c.is_ascii_uppercase()) {
+            continue;
+        }
+        let value: Value = read_json(&path);
+        let rows = match &value {
+            Value::Object(m) => m
+                .get("value")
+                .and_then(Value::as_array)
+                .cloned()
+                .unwrap_or_default(),
+            Value::Array(a) => a.clone(),
+            _ => Vec::new(),
+        };
+        let objects = rows
+            .iter()
+            .map(|r| raw_object_from_json(&stem, r))
+            .collect();
+        data.sets.insert(stem, objects);
+    }
+    data
+}
+
+fn json_files(dir: &Path) -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = fs::read_dir(dir)
+        .unwrap_or_else(|e| panic!("cannot read case folder {}: {e}", dir.display()))
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "json"))
+        .collect();
+    files.sort();
+    files
+}
+
+fn read_json<T: serde::de::DeserializeOwned>(path: &Path) -> T {
+    let text =
+        fs::read_to_string(path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
+    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{} is not valid: {e}", path.display()))
+}
+
+fn optional<T: serde::de::DeserializeOwned>(dir: &Path, name: &str) -> Option<T> {
+    let path = dir.join(name);
+    path.exists().then(|| read_json(&path))
+}
+
+/// What one case produces, as snapshotted.
+#[derive(Debug, Serialize)]
+pub struct CaseOutput {
+    /// The mapped snapshot.
+    pub snapshot: Snapshot,
+    /// The mapping diagnostics.
+    pub diagnostics: Vec<Diagnostic>,
+    /// Built documents (or build errors) by file name.
+    pub documents: BTreeMap<String, Result<Vec<DocumentWrite>, String>>,
+    /// The task lookup and the task read back, when the case has `task.json` / `task_read.json`.
+    pub task_lookup: Option<TaskLookup>,
+    /// The task read back from `task_read.json`.
+    pub task_read: Option<Option<ExistingTask>>,
+}
+
+/// Runs one case folder through an adapter.
+pub fn run_case(adapter: &dyn Adapter, dir: &Path) -> CaseOutput {
+    let data = dataset_from_dir(dir);
+    let mapped = adapter.map(&data);
+    let mut documents = BTreeMap::new();
+    if let Some(invoice) = optional::<Invoice>(dir, "invoice.json") {
+        let cx: InvoiceContext = optional(dir, "invoice_context.json").unwrap_or_default();
+        documents.insert(
+            "invoice".to_owned(),
+            adapter
+                .build_invoice(&invoice, &cx)
+                .map_err(|e| e.to_string()),
+        );
+    }
+    let mut task_lookup = None;
+    if let Some(task) = optional::<EmployeeTask>(dir, "task.json") {
+        task_lookup = adapter.task_lookup(task.issue_id);
+        documents.insert(
+            "task".to_owned(),
+            adapter
+                .build_task(&task)
+                .map(|o| o.into_iter().collect())
+                .map_err(|e| e.to_string()),
+        );
+    }
+    if let Some(sheet) = optional::<TimeSheet>(dir, "time_sheet.json") {
+        documents.insert(
+            "time_sheet".to_owned(),
+            adapter
+                .build_time_sheet(&sheet)
+                .map(|o| o.into_iter().collect())
+                .map_err(|e| e.to_string()),
+        );
+    }
+    let task_read = optional::<Value>(dir, "task_read.json").map(|v| {
+        let set = adapter
+            .layout()
+            .task
+            .as_ref()
+            .map(|t| t.set.clone())
+            .unwrap_or_default();
+        adapter.task_from_raw(&raw_object_from_json(&set, &v))
+    });
+    CaseOutput {
+        snapshot: mapped.value,
+        diagnostics: mapped.diagnostics,
+        documents,
+        task_lookup,
+        task_read,
+    }
+}
+
+/// Runs a case folder and compares the result with its snapshot in `<crate>/tests/snapshots`
+/// (the folder two levels above `tests/fixtures/<case>`), named `<adapter id>@<case>`.
+///
+/// Use it with `insta::glob!("fixtures/*", |dir| check(adapter, dir))`.
+pub fn check(adapter: &dyn Adapter, case_dir: &Path) {
+    let output = run_case(adapter, case_dir);
+    let case = case_dir
+        .file_name()
+        .and_then(|s| s.to_str())
+        .unwrap_or("case")
+        .to_owned();
+    let tests_dir = case_dir
+        .parent()
+        .and_then(Path::parent)
+        .expect("a case folder lives in tests/fixtures/<case>");
+    let mut settings = insta::Settings::clone_current();
+    settings.set_snapshot_path(tests_dir.join("snapshots"));
+    settings.set_prepend_module_to_snapshot(false);
+    settings.set_omit_expression(true);
+    settings.set_snapshot_suffix(case.clone());
+    settings.set_input_file(case_dir);
+    settings.bind(|| {
+        insta::assert_yaml_snapshot!(adapter.info().id.clone(), output);
+    });
+}
+
+/// Parses an Atom feed of entities (plain GET or `SelectChanges`) into raw objects, for tests that
+/// read recorded captures. A minimal reader: entries, `m:properties`, tabular sections, `m:null`.
+pub fn atom_feed_to_objects(xml: &str) -> Vec<RawObject> {
+    use quick_xml::events::Event;
+    use quick_xml::Reader;
+
+    let mut reader = Reader::from_str(xml);
+    let mut out = Vec::new();
+    let mut current: Option<RawObject> = None;
+    let mut in_props = false;
+    let mut stack: Vec<String> = Vec::new(); // property, element, column names below m:properties
+    let mut table_rows: Vec<RawRow> = Vec::new();
+    let mut row: RawRow = RawRow::new();
+    let mut text = String::new();
+    let mut is_null = false;
+    let mut prop_is_collection = false;
+    let local = |name: &[u8]| -> String {
+        let s = String::from_utf8_lossy(name).into_owned();
+        s.rsplit(':').next().unwrap_or_default().to_owned()
+    };
+    loop {
+        match reader.read_event() {
+            Ok(Event::Start(e)) => {
+                let name = local(e.name().as_ref());
+                if name == "entry" {
+                    current = Some(RawObject::default());
+                } else if name == "properties" {
+                    in_props = true;
+                } else if in_props {
+                    if stack.is_empty() {
+                        prop_is_collection = e.attributes().flatten().any(|a| {
+                            local(a.key.as_ref()) == "type" && a.value.starts_with(b"Collection(")
+                        });
+                    }
+                    stack.push(name);
+                    text.clear();
+                    is_null = e
+                        .attributes()
+                        .flatten()
+                        .any(|a| local(a.key.as_ref()) == "null" && a.value.as_ref() == b"true");
+                }
+            }
+            Ok(Event::Empty(e)) => {
+                let name = local(e.name().as_ref());
+                if name == "category" {
+                    if let (Some(obj), Some(term)) = (
+                        current.as_mut(),
+                        e.attributes()
+                            .flatten()
+                            .find(|a| local(a.key.as_ref()) == "term"),
+                    ) {
+                        let term = String::from_utf8_lossy(&term.value).into_owned();
+                        obj.set = term.rsplit('.').next().unwrap_or_default().to_owned();
+                    }
+                } else if in_props {
+                    let collection = e.attributes().flatten().any(|a| {
+                        local(a.key.as_ref()) == "type" && a.value.starts_with(b"Collection(")
+                    });
+                    let null = e
+                        .attributes()
+                        .flatten()
+                        .any(|a| local(a.key.as_ref()) == "null");
+                    match (stack.len(), current.as_mut()) {
+                        (0, Some(obj)) if collection => {
+                            obj.tables.insert(name, Vec::new());
+                        }
+                        (0, Some(obj)) => {
+                            obj.props.insert(
+                                name,
+                                if null {
+                                    RawValue::Null
+                                } else {
+                                    RawValue::Text(String::new())
+                                },
+                            );
+                        }
+                        (2, _) => {
+                            row.insert(
+                                name,
+                                if null {
+                                    RawValue::Null
+                                } else {
+                                    RawValue::Text(String::new())
+                                },
+                            );
+                        }
+                        _ => {}
+                    }
+                }
+            }
+            Ok(Event::Text(t)) if in_props => {
+                text.push_str(&t.unescape().map(|c| c.into_owned()).unwrap_or_default());
+            }
+            Ok(Event::End(e)) => {
+                let name = local(e.name().as_ref());
+                if name == "entry" {
+                    if let Some(obj) = current.take() {
+                        out.push(obj);
+                    }
+                } else if name == "properties" {
+                    in_props = false;
+                } else if in_props {
+                    let depth = stack.len();
+                    stack.pop();
+                    let value = if is_null {
+                        RawValue::Null
+                    } else {
+                        RawValue::Text(text.clone())
+                    };
+                    match depth {
+                        1 => {
+                            if let Some(obj) = current.as_mut() {
+                                if prop_is_collection {
+                                    obj.tables.insert(name, std::mem::take(&mut table_rows));
+                                } else {
+                                    obj.props.insert(name, value);
+                                }
+                            }
+                            prop_is_collection = false;
+                        }
+                        2 => table_rows.push(std::mem::take(&mut row)),
+                        3 => {
+                            row.insert(name, value);
+                        }
+                        _ => {}
+                    }
+                    text.clear();
+                    is_null = false;
+                }
+            }
+            Ok(Event::Eof) | Err(_) => break,
+            _ => {}
+        }
+    }
+    out
+}
+
+/// Reads the entity sets and their properties from a `$metadata` document, for tests that detect
+/// configurations from recorded captures. A minimal reader (local names only, no associations);
+/// the OData transport has the full parser.
+pub fn metadata_from_edmx(xml: &str) -> crate::metadata::Metadata {
+    use quick_xml::events::Event;
+    use quick_xml::Reader;
+
+    use crate::metadata::{EntitySet, Metadata, Property};
+
+    let mut reader = Reader::from_str(xml);
+    let mut types: BTreeMap<String, Vec<Property>> = BTreeMap::new();
+    let mut sets: Vec<(String, String)> = Vec::new();
+    let mut current: Option<String> = None;
+    let mut namespace = String::new();
+    let mut container = String::new();
+    let attr = |e: &quick_xml::events::BytesStart<'_>, name: &str| -> Option<String> {
+        e.attributes()
+            .flatten()
+            .find(|a| a.key.local_name().as_ref() == name.as_bytes())
+            .map(|a| String::from_utf8_lossy(&a.value).into_owned())
+    };
+    loop {
+        match reader.read_event() {
+            Ok(Event::Start(e)) | Ok(Event::Empty(e)) => match e.local_name().as_ref() {
+                b"Schema" => namespace = attr(&e, "Namespace").unwrap_or_default(),
+                b"EntityContainer" => container = attr(&e, "Name").unwrap_or_default(),
+                b"EntityType" | b"ComplexType" => {
+                    let name = attr(&e, "Name").unwrap_or_default();
+                    types.entry(name.clone()).or_default();
+                    current = Some(name);
+                }
+                b"Property" => {
+                    if let Some(t) = &current {
+                        types.entry(t.clone()).or_default().push(Property {
+                            name: attr(&e, "Name").unwrap_or_default(),
+                            edm_type: attr(&e, "Type").unwrap_or_default(),
+                            nullable: attr(&e, "Nullable").as_deref() != Some("false"),
+                        });
+                    }
+                }
+                b"EntitySet" => {
+                    let name = attr(&e, "Name").unwrap_or_default();
+                    let ty = attr(&e, "EntityType").unwrap_or_default();
+                    let ty = ty.rsplit('.').next().unwrap_or_default().to_owned();
+                    sets.push((name, ty));
+                }
+                _ => {}
+            },
+            Ok(Event::End(e)) => {
+                if matches!(e.local_name().as_ref(), b"EntityType" | b"ComplexType") {
+                    current = None;
+                }
+            }
+            Ok(Event::Eof) | Err(_) => break,
+            _ => {}
+        }
+    }
+    let mut meta = Metadata {
+        namespace,
+        container,
+        ..Metadata::default()
+    };
+    for (name, ty) in sets {
+        let properties = types.get(&ty).cloned().unwrap_or_default();
+        let tables = properties
+            .iter()
+            .filter_map(|p| {
+                let inner = p.edm_type.strip_prefix("Collection(")?.strip_suffix(')')?;
+                let row_type = inner.rsplit('.').next()?;
+                Some((
+                    p.name.clone(),
+                    types.get(row_type).cloned().unwrap_or_default(),
+                ))
+            })
+            .collect();
+        meta.entity_sets.insert(
+            name.clone(),
+            EntitySet {
+                name,
+                entity_type: ty,
+                properties,
+                tables,
+            },
+        );
+    }
+    meta
+}
