@@ -8,6 +8,7 @@ pub mod documents;
 pub mod layout;
 pub mod mapping;
 pub mod metadata;
+pub mod odata;
 pub mod raw;
 pub mod registry;
 #[cfg(feature = "testing")]
