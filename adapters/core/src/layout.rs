@@ -239,7 +239,6 @@ pub fn default_vat_values() -> BTreeMap<String, VatRate> {
         ("НДС10", VatRate::Ten),
         ("НДС20", VatRate::Twenty),
         ("НДС22", VatRate::TwentyTwo),
-        ("НДС18", VatRate::Twenty),
     ]
     .into_iter()
     .map(|(k, v)| (k.to_owned(), v))

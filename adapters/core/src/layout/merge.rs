@@ -87,8 +87,11 @@ fn finish(value: Value, unknown: Vec<String>) -> Result<Layout, LayoutError> {
         let path = e.path().to_string();
         let message = e.into_inner().to_string();
         if let Some(rest) = message.strip_prefix("unknown field `") {
+            // The path already ends with the unknown key; older versions stopped at its table.
             let key = rest.split('`').next().unwrap_or_default();
-            let full = if path == "." || path.is_empty() {
+            let full = if path.ends_with(key) {
+                path
+            } else if path == "." || path.is_empty() {
                 key.to_owned()
             } else {
                 format!("{path}.{key}")

@@ -388,6 +388,20 @@ pub fn contacts(cx: &mut MapCx<'_>) -> Vec<ContactPerson> {
                 position = found.first().and_then(|(_, p)| p.clone());
             }
         }
+        if owner.is_none()
+            && l.owner.is_none()
+            && cx.layout.contact_links.is_some()
+            && !links.contains_key(&key)
+        {
+            cx.report(
+                Severity::Info,
+                obj,
+                Some(key),
+                None,
+                None,
+                "contact has no valid link to a counterparty; owner left empty",
+            );
+        }
         let info = cx.contact_info(obj, key, l.contact_table.as_deref(), &[]);
         let mut emails = info.emails;
         let mut phones = info.phones;

@@ -411,13 +411,21 @@ impl<'a> MapCx<'a> {
     pub(crate) fn register_rows(&mut self) -> &BTreeMap<Ref, Vec<RawRow>> {
         if self.register.is_none() {
             let mut index: BTreeMap<Ref, Vec<RawRow>> = BTreeMap::new();
-            if let Some(reg) = &self.layout.contact_info_register {
+            if let Some(reg) = self.layout.contact_info_register.clone() {
                 for obj in self.objects(&reg.set) {
                     let Some(text) = obj.text(&reg.object) else {
                         continue;
                     };
-                    if let Ok(Some(owner)) = Ref::parse(&text) {
-                        index.entry(owner).or_default().push(obj.props.clone());
+                    match Ref::parse(&text) {
+                        Ok(Some(owner)) => index.entry(owner).or_default().push(obj.props.clone()),
+                        _ => self.report(
+                            Severity::Warning,
+                            obj,
+                            None,
+                            Some(&reg.object),
+                            Some(text),
+                            "contact-information record does not belong to an object; ignored",
+                        ),
                     }
                 }
             }
