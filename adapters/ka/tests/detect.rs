@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 
-use onec_adapter::testing::metadata_from_edmx;
+use onec_adapter::odata::edmx;
 use onec_adapter::{Detection, EntitySet, Metadata, Property};
 
 fn set(name: &str, props: &[&str]) -> (String, EntitySet) {
@@ -46,6 +46,6 @@ fn ka_objects_make_it_yes() {
 fn the_ut11_capture_is_only_maybe() {
     let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
         .join("../../../shared/conformance/onec/ut11-trade-demo/msg001_metadata.xml");
-    let meta = metadata_from_edmx(&std::fs::read_to_string(path).unwrap());
+    let meta = edmx::parse(&std::fs::read(path).unwrap()).unwrap();
     assert_eq!(onec_adapter_ka::adapter().detect(&meta), Detection::Maybe);
 }

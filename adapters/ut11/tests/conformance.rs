@@ -1,9 +1,10 @@
 //! The real УТ 11 capture in `shared/conformance/onec/ut11-trade-demo`: its `$metadata` is detected
-//! as УТ 11 and its `Catalog_Контрагенты` Atom feed maps to counterparties with the right INN and KPP.
+//! as УТ 11 and its `Catalog_Контрагенты` Atom feed maps to counterparties with the right INN and KPP,
+//! read with the OData transport's own EDMX and Atom parsers.
 
 use std::path::PathBuf;
 
-use onec_adapter::testing::{atom_feed_to_objects, metadata_from_edmx};
+use onec_adapter::odata::{atom, edmx};
 use onec_adapter::{Detection, RawDataset};
 
 fn capture(name: &str) -> String {
@@ -15,7 +16,7 @@ fn capture(name: &str) -> String {
 
 #[test]
 fn real_metadata_is_detected_as_ut11() {
-    let meta = metadata_from_edmx(&capture("msg001_metadata.xml"));
+    let meta = edmx::parse(capture("msg001_metadata.xml").as_bytes()).unwrap();
     assert!(meta.has_set("Catalog_Контрагенты"));
     assert_eq!(onec_adapter_ut11::adapter().detect(&meta), Detection::Yes);
     let problems = onec_adapter_ut11::adapter().layout().check(&meta);
@@ -32,7 +33,7 @@ fn real_metadata_is_detected_as_ut11() {
 
 #[test]
 fn real_counterparty_feed_maps_inn_and_kpp() {
-    let objects = atom_feed_to_objects(&capture("msg004_kontragenti.xml"));
+    let objects = atom::parse_feed(capture("msg004_kontragenti.xml").as_bytes()).unwrap();
     assert_eq!(objects.len(), 5);
     let mut data = RawDataset::default();
     data.sets.insert("Catalog_Контрагенты".into(), objects);
