@@ -239,7 +239,10 @@ impl OkdeskSandbox {
     /// Every company as the API shows it.
     pub fn companies(&self) -> Vec<Value> {
         let s = self.app.store();
-        s.companies.values().map(|c| s.company_json(c)).collect()
+        s.companies
+            .values()
+            .map(|c| s.company_json(c, false))
+            .collect()
     }
 
     /// Every contact as the API shows it.
@@ -259,7 +262,7 @@ impl OkdeskSandbox {
         let s = self.app.store();
         s.maintenance_entities
             .values()
-            .map(|m| s.maintenance_entity_json(m))
+            .map(|m| s.maintenance_entity_json(m, false))
             .collect()
     }
 

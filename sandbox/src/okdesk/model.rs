@@ -309,6 +309,8 @@ pub(crate) struct Issue {
     pub(crate) deadline_at: Option<NaiveDateTime>,
     pub(crate) delayed_to: Option<NaiveDateTime>,
     pub(crate) parent_id: Option<u64>,
+    /// Nested issues, kept here so that the card does not scan every issue.
+    pub(crate) child_ids: Vec<u64>,
     pub(crate) params: Params,
     pub(crate) comment_ids: Vec<u64>,
     /// Files attached to the issue itself (not to a comment).

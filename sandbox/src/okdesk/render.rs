@@ -75,7 +75,18 @@ impl Store {
         json!({"id": id, "name": self.actor_name(actor), "type": kind})
     }
 
-    pub(crate) fn company_json(&self, c: &Company) -> Value {
+    /// A company. `detailed` adds its contacts, which costs a scan of all contacts, so lists and
+    /// searches that return many companies leave them out (list items are leaner on Okdesk too).
+    pub(crate) fn company_json(&self, c: &Company, detailed: bool) -> Value {
+        let contacts: Vec<Value> = if detailed {
+            self.contacts
+                .values()
+                .filter(|k| k.company_id == Some(c.id))
+                .map(|k| id_name(k.id, k.full_name()))
+                .collect()
+        } else {
+            Vec::new()
+        };
         json!({
             "id": c.id,
             "name": c.name,
@@ -89,8 +100,7 @@ impl Store {
             "comment": c.comment,
             "coordinates": c.coordinates,
             "observers": c.observer_ids.iter().map(|id| self.employee_ref(Some(*id))).collect::<Vec<_>>(),
-            "contacts": self.contacts.values().filter(|k| k.company_id == Some(c.id))
-                .map(|k| id_name(k.id, k.full_name())).collect::<Vec<_>>(),
+            "contacts": contacts,
             "default_assignee": self.employee_ref(c.default_assignee_id),
             "category": c.category_code.as_ref().map(|code| json!({"id": 1, "code": code, "name": code, "color": "#5cb85c"})),
             "attachments": [],
@@ -148,7 +158,25 @@ impl Store {
             .collect()
     }
 
-    pub(crate) fn maintenance_entity_json(&self, m: &MaintenanceEntity) -> Value {
+    /// A maintenance entity. `detailed` adds the ids of its contacts and equipment, which costs
+    /// a scan of both, so lists leave them empty.
+    pub(crate) fn maintenance_entity_json(&self, m: &MaintenanceEntity, detailed: bool) -> Value {
+        let (contacts, equipment): (Vec<u64>, Vec<u64>) = if detailed {
+            (
+                self.contacts
+                    .values()
+                    .filter(|c| c.maintenance_entity_ids.contains(&m.id))
+                    .map(|c| c.id)
+                    .collect(),
+                self.equipment
+                    .values()
+                    .filter(|e| e.maintenance_entity_id == Some(m.id))
+                    .map(|e| e.id)
+                    .collect(),
+            )
+        } else {
+            (Vec::new(), Vec::new())
+        };
         json!({
             "id": m.id,
             "name": m.name,
@@ -159,10 +187,8 @@ impl Store {
             "default_assignee_group_id": null,
             "company_id": m.company_id,
             "timezone": {"code": "Moscow", "name": "Москва", "gmt": "+03:00"},
-            "contacts_ids": self.contacts.values().filter(|c| c.maintenance_entity_ids.contains(&m.id))
-                .map(|c| c.id).collect::<Vec<_>>(),
-            "equipments_ids": self.equipment.values().filter(|e| e.maintenance_entity_id == Some(m.id))
-                .map(|e| e.id).collect::<Vec<_>>(),
+            "contacts_ids": contacts,
+            "equipments_ids": equipment,
             "coordinates": m.coordinates,
             "parameters": [],
             "schedule": null,
@@ -376,7 +402,7 @@ impl Store {
             "parameters": params(ISSUE_PARAMS, &i.params),
             "comments": {"count": i.comment_ids.len(), "last_at": opt_ts(last_at)},
             "parent_id": i.parent_id,
-            "child_ids": self.issues.values().filter(|c| c.parent_id == Some(i.id)).map(|c| c.id).collect::<Vec<_>>(),
+            "child_ids": i.child_ids,
             "type": Self::type_ref(&i.type_code),
             "priority": {"code": i.priority, "name": Self::priority_ref(&i.priority)["name"]},
             "status": self.status_ref(&i.status, false),

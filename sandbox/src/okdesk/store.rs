@@ -438,6 +438,7 @@ impl Store {
                     deadline_at: None,
                     delayed_to: None,
                     parent_id: None,
+                    child_ids: Vec::new(),
                     params,
                     comment_ids,
                     attachment_ids,
@@ -451,6 +452,9 @@ impl Store {
             if let Some(parent) = si.parent.and_then(|p| issue_ids.get(p).copied()) {
                 if let Some(issue) = s.issues.get_mut(&issue_ids[k]) {
                     issue.parent_id = Some(parent);
+                }
+                if let Some(p) = s.issues.get_mut(&parent) {
+                    p.child_ids.push(issue_ids[k]);
                 }
             }
         }

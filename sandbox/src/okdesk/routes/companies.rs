@@ -42,7 +42,7 @@ pub(crate) async fn search(
             .values()
             .filter(|c| matches_search(c, &needle))
             .take(100)
-            .map(|c| store.company_json(c))
+            .map(|c| store.company_json(c, false))
             .collect();
         return Ok(Json(Value::Array(found)));
     }
@@ -54,16 +54,21 @@ pub(crate) async fn search(
     if id.is_none() && name.is_none() && additional.is_none() && phone.is_none() && crm.is_none() {
         return Ok(Json(empty_object()));
     }
-    let found = store.companies.values().find(|c| {
+    // An id narrows the search to one record; other parameters must then match it too.
+    let mut candidates: Box<dyn Iterator<Item = &Company>> = match id {
+        Some(id) => Box::new(store.companies.get(&id).into_iter()),
+        None => Box::new(store.companies.values()),
+    };
+    let found = candidates.find(|c| {
         id.is_none_or(|id| c.id == id)
             && name.is_none_or(|n| c.name == n)
             && additional.is_none_or(|n| c.additional_name.as_deref() == Some(n))
             && phone.is_none_or(|p| c.phone.as_deref() == Some(p))
             && crm.is_none_or(|s| c.crm_1c_id.as_deref().is_some_and(|v| v.contains(s)))
     });
-    Ok(Json(
-        found.map_or_else(empty_object, |c| store.company_json(c)),
-    ))
+    Ok(Json(found.map_or_else(empty_object, |c| {
+        store.company_json(c, true)
+    })))
 }
 
 /// `GET /companies/list`.
@@ -100,7 +105,10 @@ pub(crate) async fn list(axum::extract::State(app): AppState, RawQuery(q): RawQu
             })
     });
     Ok(Json(Value::Array(
-        items.into_iter().map(|c| store.company_json(c)).collect(),
+        items
+            .into_iter()
+            .map(|c| store.company_json(c, false))
+            .collect(),
     )))
 }
 
@@ -111,7 +119,7 @@ pub(crate) async fn show(axum::extract::State(app): AppState, Path(id): Path<u64
         .companies
         .get(&id)
         .ok_or(ApiError::NotFound(NOT_FOUND))?;
-    Ok(Json(store.company_json(c)))
+    Ok(Json(store.company_json(c, true)))
 }
 
 fn apply(body: &Body, c: &mut Company, store: &Store, errors: &mut Errors, creating: bool) {
@@ -169,7 +177,7 @@ pub(crate) async fn create(axum::extract::State(app): AppState, req: Request) ->
     apply(&body, &mut c, &store, &mut errors, true);
     errors.finish()?;
     c.id = store.next_id("company");
-    let json = store.company_json(&c);
+    let json = store.company_json(&c, true);
     store.companies.insert(c.id, c);
     Ok(Json(json))
 }
@@ -191,7 +199,7 @@ pub(crate) async fn update(
     apply(&body, &mut c, &store, &mut errors, false);
     errors.finish()?;
     c.updated_at = now();
-    let json = store.company_json(&c);
+    let json = store.company_json(&c, true);
     store.companies.insert(id, c);
     Ok(Json(json))
 }
@@ -212,5 +220,5 @@ pub(crate) async fn activation(
     c.active = active;
     c.updated_at = now();
     let c = c.clone();
-    Ok(Json(store.company_json(&c)))
+    Ok(Json(store.company_json(&c, true)))
 }

@@ -146,6 +146,7 @@ pub(crate) fn create_issue(store: &mut Store, body: &Body) -> Result<u64, ApiErr
             deadline_at,
             delayed_to: None,
             parent_id,
+            child_ids: Vec::new(),
             params,
             comment_ids: Vec::new(),
             attachment_ids,
@@ -154,6 +155,9 @@ pub(crate) fn create_issue(store: &mut Store, body: &Body) -> Result<u64, ApiErr
             checklist: Vec::new(),
         },
     );
+    if let Some(parent) = parent_id.and_then(|p| store.issues.get_mut(&p)) {
+        parent.child_ids.push(id);
+    }
     Ok(id)
 }
 
@@ -345,7 +349,7 @@ pub(crate) async fn list(axum::extract::State(app): AppState, RawQuery(q): RawQu
         .values()
         .filter(|i| filter.keep(&store, i))
         .collect();
-    found.sort_by_key(|i| {
+    let key = |i: &&Issue| {
         (
             if by_updated {
                 i.updated_at
@@ -354,7 +358,19 @@ pub(crate) async fn list(axum::extract::State(app): AppState, RawQuery(q): RawQu
             },
             i.id,
         )
-    });
+    };
+    // Only the pages up to the requested one need ordering; a partial selection keeps large
+    // accounts fast.
+    let needed = (page.number * page.size).min(found.len());
+    if needed > 0 && needed < found.len() {
+        if forward {
+            found.select_nth_unstable_by_key(needed - 1, key);
+        } else {
+            found.select_nth_unstable_by_key(needed - 1, |i| std::cmp::Reverse(key(i)));
+        }
+        found.truncate(needed);
+    }
+    found.sort_by_key(key);
     if !forward {
         found.reverse();
     }

@@ -198,7 +198,7 @@ pub(crate) async fn me_search(
             }
         })
         .take(100)
-        .map(|m| store.maintenance_entity_json(m))
+        .map(|m| store.maintenance_entity_json(m, false))
         .collect();
     Ok(Json(Value::Array(found)))
 }
@@ -230,7 +230,7 @@ pub(crate) async fn me_list(
     Ok(Json(Value::Array(
         items
             .into_iter()
-            .map(|m| store.maintenance_entity_json(m))
+            .map(|m| store.maintenance_entity_json(m, false))
             .collect(),
     )))
 }
@@ -245,7 +245,7 @@ pub(crate) async fn me_show(
         .maintenance_entities
         .get(&id)
         .ok_or(ApiError::NotFound(ME_NOT_FOUND))?;
-    Ok(Json(store.maintenance_entity_json(m)))
+    Ok(Json(store.maintenance_entity_json(m, true)))
 }
 
 fn apply_me(
@@ -314,7 +314,7 @@ pub(crate) async fn me_create(axum::extract::State(app): AppState, req: Request)
     apply_me(&body, &mut m, &store, &mut errors, true);
     errors.finish()?;
     m.id = store.next_id("maintenance_entity");
-    let json = store.maintenance_entity_json(&m);
+    let json = store.maintenance_entity_json(&m, true);
     store.maintenance_entities.insert(m.id, m);
     Ok(Json(json))
 }
@@ -336,7 +336,7 @@ pub(crate) async fn me_update(
     apply_me(&body, &mut m, &store, &mut errors, false);
     errors.finish()?;
     m.updated_at = now();
-    let json = store.maintenance_entity_json(&m);
+    let json = store.maintenance_entity_json(&m, true);
     store.maintenance_entities.insert(id, m);
     Ok(Json(json))
 }
