@@ -38,9 +38,15 @@ fn inns_are_valid_unique_and_fit_the_legal_form() {
         let inn = cp.inn.as_deref().unwrap();
         assert!(inn_is_valid(inn), "{} has an invalid INN {inn}", cp.name);
         // The shared validator of the product must agree with the generator.
-        assert!(onec_model::Inn::parse(inn).is_ok(), "onec-model rejects {inn}");
+        assert!(
+            onec_model::Inn::parse(inn).is_ok(),
+            "onec-model rejects {inn}"
+        );
         if let Some(kpp) = cp.kpp.as_deref() {
-            assert!(onec_model::Kpp::parse(kpp).is_ok(), "onec-model rejects KPP {kpp}");
+            assert!(
+                onec_model::Kpp::parse(kpp).is_ok(),
+                "onec-model rejects KPP {kpp}"
+            );
         }
         assert!(seen.insert(inn.to_owned()), "INN {inn} repeats");
         match cp.legal_form.unwrap() {
