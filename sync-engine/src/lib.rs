@@ -1,1 +1,27 @@
 //! Push, pull and bill between Okdesk and 1C: pure plans, idempotent apply, a SQLite state store.
+//!
+//! The engine talks to both sides only through the port traits in [`ports`]; the real
+//! implementations wrap `okdesk-client` ([`okdesk`]) and a 1C adapter over OData ([`onec`]), and
+//! [`fake`] (feature `testing`) holds in-memory ones for tests. A job reads the 1C snapshot, plans
+//! against the [`state`] store and what Okdesk already holds ([`push::plan`], pure and
+//! deterministic), then applies the plan ([`push::apply`]) and returns a [`report::RunReport`].
+//!
+//! Module map for the jobs built on top of this crate (pull, bill): reuse [`state`] (journal,
+//! cursors, invoice outbox, run lock), [`ports`] (extend the traits), [`report`] (the §6 JSON shape)
+//! and [`kinds`] (entity kinds and keys).
+
+pub mod error;
+#[cfg(any(test, feature = "testing"))]
+pub mod fake;
+pub mod kinds;
+pub mod ports;
+pub mod push;
+pub mod report;
+pub mod state;
+
+pub use error::{Error, Result};
+pub use kinds::{EntityKind, OkdeskId, SyncKey};
+pub use ports::{OkdeskPort, OnecPort, PortError};
+pub use push::{Mode, Policy, PushJob, PushPlan};
+pub use report::RunReport;
+pub use state::StateStore;

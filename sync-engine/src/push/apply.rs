@@ -1,0 +1,642 @@
+//! Apply: executes a push plan against Okdesk like a kube reconciler.
+//!
+//! Levels run one after another (directories, then companies, then contacts/agreements/objects,
+//! then equipment); within a level writes run concurrently (`buffer_unordered`) under the client's
+//! rate limiter. Every success is persisted (mapping + journal) right away, so a run killed at any
+//! point resumes without duplicates. Failures are data: a failed record is reported and journaled,
+//! its children are skipped, everything else goes on. Only auth, config and state failures abort.
+//! `--dry-run` goes through the same function and stops short of the port calls.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+
+use futures::stream::{self, StreamExt};
+use serde::{Deserialize, Serialize};
+
+use super::plan::{Action, LinkWrite, PlanEntry, PushPlan, SkipReason, ARCHIVED_HASH, LINKED_HASH};
+use crate::error::Error;
+use crate::kinds::{EntityKind, OkdeskId, SyncKey};
+use crate::ports::{ErrorClass, OkdeskPort, PortError, Record};
+use crate::state::{FailureRecord, LockToken, Mapping, OpRecord, RunId, StateStore};
+
+/// A flag that asks a running apply to stop after the operations in flight.
+#[derive(Clone, Debug, Default)]
+pub struct StopFlag(Arc<AtomicBool>);
+
+impl StopFlag {
+    /// A flag not yet raised.
+    pub fn new() -> Self {
+        StopFlag::default()
+    }
+
+    /// Asks the run to stop: operations in flight finish and are persisted; no new one starts.
+    pub fn stop(&self) {
+        self.0.store(true, Ordering::SeqCst);
+    }
+
+    /// Whether a stop was asked.
+    pub fn is_stopped(&self) -> bool {
+        self.0.load(Ordering::SeqCst)
+    }
+}
+
+/// A progress event, for progress bars.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Progress {
+    /// Writes finished so far.
+    pub done: usize,
+    /// Writes planned.
+    pub total: usize,
+    /// The kind of the record just finished.
+    pub kind: EntityKind,
+    /// Its name.
+    pub name: String,
+}
+
+/// How to apply.
+#[derive(Clone, Debug)]
+pub struct ApplyOptions {
+    /// Plan only: no port call, no mapping written.
+    pub dry_run: bool,
+    /// Writes at once within a level.
+    pub concurrency: usize,
+    /// Writes per batch (the state heartbeat and stop flag are checked between batches).
+    pub batch_size: usize,
+}
+
+impl Default for ApplyOptions {
+    fn default() -> Self {
+        ApplyOptions {
+            dry_run: false,
+            concurrency: 4,
+            batch_size: 50,
+        }
+    }
+}
+
+/// A record-level failure, as reported and journaled.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Failure {
+    /// The field at fault, when known.
+    pub field: Option<String>,
+    /// The full message in Russian, seed 001 style.
+    pub message: String,
+    /// The HTTP status, when Okdesk answered.
+    pub http_status: Option<u16>,
+    /// The request body, secrets removed.
+    pub request_body: Option<serde_json::Value>,
+}
+
+/// What happened to one record.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "outcome", rename_all = "snake_case")]
+pub enum Outcome {
+    /// Created (`id` is `None` in a dry run).
+    Created {
+        /// The new id.
+        id: Option<OkdeskId>,
+    },
+    /// Updated.
+    Updated {
+        /// The id.
+        id: OkdeskId,
+    },
+    /// Linked to an existing record.
+    Linked {
+        /// The id.
+        id: Option<OkdeskId>,
+    },
+    /// Archived or deactivated.
+    Archived {
+        /// The id.
+        id: OkdeskId,
+    },
+    /// Nothing to do.
+    Unchanged {
+        /// The id.
+        id: OkdeskId,
+    },
+    /// Skipped on purpose.
+    Skipped {
+        /// Why.
+        reason: SkipReason,
+    },
+    /// Failed (preflight or Okdesk).
+    Failed(Failure),
+}
+
+/// The outcome of one plan entry.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct EntryResult {
+    /// The key.
+    pub key: SyncKey,
+    /// The name.
+    pub name: String,
+    /// What happened.
+    pub outcome: Outcome,
+}
+
+fn preposition(action: &Action) -> &'static str {
+    match action {
+        Action::Create { .. } => "При создании",
+        Action::Update { .. } => "При обновлении данных",
+        Action::Link { .. } => "При связывании",
+        Action::Archive { .. } => "При архивации",
+        _ => "При выгрузке",
+    }
+}
+
+/// The seed-001 style message: «При создании компании X произошла ошибка. Код ошибки 422 (…).»
+pub(crate) fn failure_from_port(entry: &PlanEntry, err: &PortError) -> Failure {
+    let subject = format!(
+        "{} {} {}",
+        preposition(&entry.action),
+        entry.key.kind.genitive_ru(),
+        entry.name
+    );
+    let mut message = match err.status {
+        Some(status) => format!(
+            "{subject} произошла ошибка. Код ошибки {status} ({}).",
+            err.message
+        ),
+        None => format!("{subject} произошла ошибка: {}.", err.message),
+    };
+    if err.maybe_committed {
+        message.push_str(
+            " Запрос мог быть выполнен: при следующем запуске запись будет найдена по ключу, дубликат не создается.",
+        );
+    }
+    Failure {
+        field: err.field.clone(),
+        message,
+        http_status: err.status,
+        request_body: err.request_body.clone(),
+    }
+}
+
+fn preflight_failure(entry: &PlanEntry, field: &str, value: Option<&str>, reason: &str) -> Failure {
+    let v = value.map(|v| format!(" «{v}»")).unwrap_or_default();
+    Failure {
+        field: Some(field.to_owned()),
+        message: format!(
+            "{} {} не выгружен(о): поле {field}{v}: {reason}",
+            capitalise(entry.key.kind.nominative_ru()),
+            entry.name
+        ),
+        http_status: None,
+        request_body: None,
+    }
+}
+
+fn capitalise(s: &str) -> String {
+    let mut c = s.chars();
+    c.next()
+        .map(|f| f.to_uppercase().collect::<String>() + c.as_str())
+        .unwrap_or_default()
+}
+
+/// Everything an operation needs, shared by the concurrent tasks of a level.
+struct Cx<'a> {
+    okdesk: &'a dyn OkdeskPort,
+    state: &'a Mutex<StateStore>,
+    run: Option<RunId>,
+    ids: Mutex<BTreeMap<SyncKey, OkdeskId>>,
+    seq: AtomicUsize,
+    dry_run: bool,
+}
+
+impl Cx<'_> {
+    fn store(&self) -> std::sync::MutexGuard<'_, StateStore> {
+        // A poisoned lock means a panic elsewhere mid-write; SQLite's transaction already rolled
+        // back, so the store is still consistent and can be used.
+        self.state.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    fn persist(
+        &self,
+        entry: &PlanEntry,
+        id: OkdeskId,
+        hash: &str,
+        payload: Option<String>,
+        outcome: &str,
+    ) -> Result<(), Error> {
+        self.ids
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .insert(entry.key, id);
+        let mut store = self.store();
+        store.put_mapping(&Mapping {
+            key: entry.key,
+            okdesk_id: id,
+            payload_hash: hash.to_owned(),
+            payload,
+        })?;
+        self.journal(&mut store, entry, outcome, Some(id))
+    }
+
+    fn journal(
+        &self,
+        store: &mut StateStore,
+        entry: &PlanEntry,
+        outcome: &str,
+        id: Option<OkdeskId>,
+    ) -> Result<(), Error> {
+        if let Some(run) = self.run {
+            let seq = self.seq.fetch_add(1, Ordering::SeqCst) as i64 + 1;
+            store.record_op(
+                run,
+                &OpRecord {
+                    seq,
+                    entity: entry.key.kind,
+                    onec_ref: entry.key.r#ref.to_string(),
+                    action: entry.action.verb().to_owned(),
+                    outcome: outcome.to_owned(),
+                    okdesk_id: id,
+                },
+            )?;
+        }
+        Ok(())
+    }
+
+    fn fail(&self, entry: &PlanEntry, failure: Failure) -> Result<Outcome, Error> {
+        if !self.dry_run {
+            if let Some(run) = self.run {
+                let mut store = self.store();
+                store.record_failure(
+                    run,
+                    &FailureRecord {
+                        entity: entry.key.kind.as_str().to_owned(),
+                        key: entry.key.r#ref.to_string(),
+                        name: entry.name.clone(),
+                        field: failure.field.clone(),
+                        message: failure.message.clone(),
+                        http_status: failure.http_status,
+                        request_body: failure.request_body.as_ref().map(|b| b.to_string()),
+                    },
+                )?;
+                if entry.action.is_write() {
+                    self.journal(&mut store, entry, "failed", None)?;
+                }
+            }
+        }
+        Ok(Outcome::Failed(failure))
+    }
+
+    /// A port error: abort the run for auth/config, else a record failure.
+    fn port_failure(&self, entry: &PlanEntry, err: PortError) -> Result<Outcome, Error> {
+        if err.aborts_run() {
+            return Err(match err.class {
+                ErrorClass::Auth => Error::Auth(err),
+                _ => Error::Config(err.to_string()),
+            });
+        }
+        self.fail(entry, failure_from_port(entry, &err))
+    }
+
+    fn resolved(&self, entry: &PlanEntry, record: &Record) -> Result<Record, Failure> {
+        let mut rec = record.clone();
+        let ids = self.ids.lock().unwrap_or_else(|p| p.into_inner());
+        rec.resolve(|k| ids.get(k).copied())
+            .map_err(|missing| Failure {
+                field: Some(missing.kind.as_str().to_owned()),
+                message: format!(
+                    "{} {}: {} {} не имеет записи в Okdesk",
+                    capitalise(entry.key.kind.nominative_ru()),
+                    entry.name,
+                    missing.kind.nominative_ru(),
+                    missing.r#ref
+                ),
+                http_status: None,
+                request_body: None,
+            })?;
+        Ok(rec)
+    }
+
+    async fn exec(&self, entry: &PlanEntry) -> Result<Outcome, Error> {
+        if self.dry_run {
+            return Ok(match &entry.action {
+                Action::Create { .. } => Outcome::Created { id: None },
+                Action::Update { id, .. } => Outcome::Updated { id: *id },
+                Action::Link { id, .. } => Outcome::Linked { id: Some(*id) },
+                Action::Archive { id } => Outcome::Archived { id: *id },
+                _ => unreachable_outcome(entry),
+            });
+        }
+        match &entry.action {
+            Action::Create {
+                record,
+                hash,
+                lookup_first,
+            } => {
+                let rec = match self.resolved(entry, record) {
+                    Ok(r) => r,
+                    Err(f) => return self.fail(entry, f),
+                };
+                if *lookup_first {
+                    if let Some(lookup) = rec.lookup(&entry.key) {
+                        match self.okdesk.find(&lookup).await {
+                            Ok(Some(id)) => {
+                                // A create whose answer was lost, or a record made by hand with
+                                // the same key: make it ours instead of creating a duplicate.
+                                if let Err(e) = self.okdesk.update(id, &rec).await {
+                                    return self.port_failure(entry, e);
+                                }
+                                self.persist(
+                                    entry,
+                                    id,
+                                    hash,
+                                    Some(record.canonical_json()),
+                                    "linked",
+                                )?;
+                                return Ok(Outcome::Linked { id: Some(id) });
+                            }
+                            Ok(None) => {}
+                            Err(e) => return self.port_failure(entry, e),
+                        }
+                    }
+                }
+                match self.okdesk.create(&rec).await {
+                    Ok(id) => {
+                        self.persist(entry, id, hash, Some(record.canonical_json()), "created")?;
+                        Ok(Outcome::Created { id: Some(id) })
+                    }
+                    Err(e) => self.port_failure(entry, e),
+                }
+            }
+            Action::Update {
+                id,
+                record,
+                hash,
+                reactivate,
+                ..
+            } => {
+                let rec = match self.resolved(entry, record) {
+                    Ok(r) => r,
+                    Err(f) => return self.fail(entry, f),
+                };
+                if *reactivate {
+                    if let Err(e) = self.okdesk.set_active(entry.key.kind, *id, true).await {
+                        return self.port_failure(entry, e);
+                    }
+                }
+                match self.okdesk.update(*id, &rec).await {
+                    Ok(()) => {
+                        self.persist(entry, *id, hash, Some(record.canonical_json()), "updated")?;
+                        Ok(Outcome::Updated { id: *id })
+                    }
+                    Err(e) if e.class == ErrorClass::NotFound => {
+                        // Deleted by hand in Okdesk: forget the mapping so the next run creates
+                        // the record again, and say so.
+                        self.store().remove_mapping(&entry.key)?;
+                        let mut f = failure_from_port(entry, &e);
+                        f.message.push_str(&format!(
+                            " Запись #{id} не найдена в Okdesk (удалена вручную?): связь сброшена, при следующем запуске запись будет создана заново."
+                        ));
+                        self.fail(entry, f)
+                    }
+                    Err(e) => self.port_failure(entry, e),
+                }
+            }
+            Action::Link {
+                id,
+                record,
+                hash,
+                write,
+                ..
+            } => {
+                let rec = match self.resolved(entry, record) {
+                    Ok(r) => r,
+                    Err(f) => return self.fail(entry, f),
+                };
+                let (result, stored_hash, payload) = match write {
+                    LinkWrite::Full => (
+                        self.okdesk.update(*id, &rec).await,
+                        hash.as_str(),
+                        Some(record.canonical_json()),
+                    ),
+                    LinkWrite::KeyOnly => {
+                        let r = if matches!(
+                            entry.key.kind,
+                            EntityKind::Companies | EntityKind::Contacts
+                        ) {
+                            self.okdesk
+                                .set_crm_1c_id(entry.key.kind, *id, &entry.key.r#ref.to_string())
+                                .await
+                        } else {
+                            Ok(())
+                        };
+                        (r, LINKED_HASH, None)
+                    }
+                };
+                match result {
+                    Ok(()) => {
+                        self.persist(entry, *id, stored_hash, payload, "linked")?;
+                        Ok(Outcome::Linked { id: Some(*id) })
+                    }
+                    Err(e) => self.port_failure(entry, e),
+                }
+            }
+            Action::Archive { id } => {
+                let payload = self
+                    .store()
+                    .view()?
+                    .get(&entry.key)
+                    .and_then(|m| m.payload.clone());
+                match self.okdesk.set_active(entry.key.kind, *id, false).await {
+                    // Already gone counts as archived (kube's "404 on delete is success").
+                    Ok(())
+                    | Err(PortError {
+                        class: ErrorClass::NotFound,
+                        ..
+                    }) => {
+                        self.persist(entry, *id, ARCHIVED_HASH, payload, "archived")?;
+                        Ok(Outcome::Archived { id: *id })
+                    }
+                    Err(e) => self.port_failure(entry, e),
+                }
+            }
+            _ => Ok(unreachable_outcome(entry)),
+        }
+    }
+}
+
+/// The outcome of a non-write entry (also used for writes in no case; kept total for safety).
+fn unreachable_outcome(entry: &PlanEntry) -> Outcome {
+    match &entry.action {
+        Action::Unchanged { id } => Outcome::Unchanged { id: *id },
+        Action::Skipped { reason } => Outcome::Skipped {
+            reason: reason.clone(),
+        },
+        Action::Failed {
+            field,
+            value,
+            reason,
+            ..
+        } => Outcome::Failed(preflight_failure(entry, field, value.as_deref(), reason)),
+        Action::Create { .. } => Outcome::Created { id: None },
+        Action::Update { id, .. } => Outcome::Updated { id: *id },
+        Action::Link { id, .. } => Outcome::Linked { id: Some(*id) },
+        Action::Archive { id } => Outcome::Archived { id: *id },
+    }
+}
+
+/// Applies a plan. Returns one result per plan entry, in plan order, or an error that stopped the
+/// whole run (auth, config, state); everything persisted before that stays.
+#[allow(clippy::too_many_arguments)]
+pub async fn apply(
+    plan: &PushPlan,
+    okdesk: &dyn OkdeskPort,
+    state: &Mutex<StateStore>,
+    run: Option<RunId>,
+    lock: Option<&LockToken>,
+    options: &ApplyOptions,
+    stop: &StopFlag,
+    progress: &(dyn Fn(&Progress) + Send + Sync),
+) -> Result<Vec<EntryResult>, Error> {
+    let initial: BTreeMap<SyncKey, OkdeskId> = {
+        let store = state.lock().unwrap_or_else(|p| p.into_inner());
+        store
+            .view()?
+            .mappings
+            .into_iter()
+            .map(|(k, m)| (k, m.okdesk_id))
+            .collect()
+    };
+    let cx = Cx {
+        okdesk,
+        state,
+        run,
+        ids: Mutex::new(initial),
+        seq: AtomicUsize::new(0),
+        dry_run: options.dry_run,
+    };
+    let total = plan.writes();
+    let mut done = 0usize;
+    let mut results: Vec<Option<EntryResult>> = vec![None; plan.entries.len()];
+    // Records that did not reach Okdesk in this run; their children are skipped.
+    let mut missing: BTreeMap<SyncKey, String> = BTreeMap::new();
+
+    let levels: BTreeSet<u8> = plan.entries.iter().map(|e| e.key.kind.level()).collect();
+    for level in levels {
+        let mut writes = Vec::new();
+        for (i, entry) in plan.entries.iter().enumerate() {
+            if entry.key.kind.level() != level {
+                continue;
+            }
+            if !entry.action.is_write() {
+                let outcome = unreachable_outcome(entry);
+                if let Outcome::Failed(f) = &outcome {
+                    cx.fail(entry, f.clone())?;
+                }
+                results[i] = Some(EntryResult {
+                    key: entry.key,
+                    name: entry.name.clone(),
+                    outcome,
+                });
+                continue;
+            }
+            let parents = match &entry.action {
+                Action::Create { record, .. }
+                | Action::Update { record, .. }
+                | Action::Link { record, .. } => record.parents(),
+                _ => vec![],
+            };
+            if let Some(p) = parents.iter().find(|p| missing.contains_key(p)) {
+                let reason = SkipReason::ParentFailed {
+                    parent: *p,
+                    parent_name: missing[p].clone(),
+                };
+                missing.insert(entry.key, entry.name.clone());
+                results[i] = Some(EntryResult {
+                    key: entry.key,
+                    name: entry.name.clone(),
+                    outcome: Outcome::Skipped { reason },
+                });
+                continue;
+            }
+            writes.push(i);
+        }
+        let batch = options.batch_size.max(1);
+        for chunk in writes.chunks(batch) {
+            if stop.is_stopped() {
+                for &i in chunk {
+                    let e = &plan.entries[i];
+                    results[i] = Some(EntryResult {
+                        key: e.key,
+                        name: e.name.clone(),
+                        outcome: Outcome::Skipped {
+                            reason: SkipReason::Interrupted,
+                        },
+                    });
+                }
+                continue;
+            }
+            let cx_ref = &cx;
+            let outcomes: Vec<(usize, Result<Outcome, Error>)> =
+                stream::iter(chunk.iter().copied())
+                    .map(|i| async move {
+                        let entry = &plan.entries[i];
+                        if stop.is_stopped() {
+                            return (
+                                i,
+                                Ok(Outcome::Skipped {
+                                    reason: SkipReason::Interrupted,
+                                }),
+                            );
+                        }
+                        (i, cx_ref.exec(entry).await)
+                    })
+                    .buffer_unordered(options.concurrency.max(1))
+                    .collect()
+                    .await;
+            let mut abort = None;
+            for (i, outcome) in outcomes {
+                let entry = &plan.entries[i];
+                let outcome = match outcome {
+                    Ok(o) => o,
+                    Err(e) => {
+                        // Let the other finished operations be recorded, then stop.
+                        stop.stop();
+                        abort.get_or_insert(e);
+                        continue;
+                    }
+                };
+                if matches!(outcome, Outcome::Failed(_) | Outcome::Skipped { .. }) {
+                    missing.insert(entry.key, entry.name.clone());
+                }
+                done += 1;
+                progress(&Progress {
+                    done,
+                    total,
+                    kind: entry.key.kind,
+                    name: entry.name.clone(),
+                });
+                results[i] = Some(EntryResult {
+                    key: entry.key,
+                    name: entry.name.clone(),
+                    outcome,
+                });
+            }
+            if let Some(e) = abort {
+                return Err(e);
+            }
+            if let (Some(token), false) = (lock, options.dry_run) {
+                cx.store().heartbeat(token)?;
+            }
+        }
+    }
+    Ok(results
+        .into_iter()
+        .zip(&plan.entries)
+        .map(|(r, e)| {
+            r.unwrap_or_else(|| EntryResult {
+                key: e.key,
+                name: e.name.clone(),
+                outcome: Outcome::Skipped {
+                    reason: SkipReason::Interrupted,
+                },
+            })
+        })
+        .collect())
+}

@@ -1,0 +1,194 @@
+//! `PushJob`: the entry point the CLI calls. It locks the state, reads 1C (only what changed),
+//! reads from Okdesk only what matching needs, plans, applies (or stops at the plan for a dry
+//! run), journals the run and returns the §6 report.
+
+use std::sync::{Arc, Mutex};
+use std::time::Instant;
+
+use super::apply::{apply, ApplyOptions, Progress, StopFlag};
+use super::plan::{observe_needs, plan_push, PushPlan};
+use super::policy::Policy;
+use crate::error::{Error, Result};
+use crate::ports::{ErrorClass, Observed, OkdeskPort, OnecPort, OnecRead, PortError};
+use crate::report::{Requests, RunReport};
+use crate::state::{LockToken, RunId, StateStore};
+
+/// A push from one 1C base into one Okdesk account over one state store.
+pub struct PushJob {
+    okdesk: Arc<dyn OkdeskPort>,
+    onec: Arc<dyn OnecPort>,
+    state: Arc<Mutex<StateStore>>,
+    policy: Policy,
+    stop: StopFlag,
+}
+
+fn okdesk_error(e: PortError) -> Error {
+    if e.class == ErrorClass::Auth {
+        Error::Auth(e)
+    } else {
+        Error::Okdesk(e)
+    }
+}
+
+impl PushJob {
+    /// A job over its ports, state and policy.
+    pub fn new(
+        okdesk: Arc<dyn OkdeskPort>,
+        onec: Arc<dyn OnecPort>,
+        state: StateStore,
+        policy: Policy,
+    ) -> Self {
+        Self::with_shared_state(okdesk, onec, Arc::new(Mutex::new(state)), policy)
+    }
+
+    /// A job over a state store shared with other jobs (sync runs push, pull and bill on one).
+    pub fn with_shared_state(
+        okdesk: Arc<dyn OkdeskPort>,
+        onec: Arc<dyn OnecPort>,
+        state: Arc<Mutex<StateStore>>,
+        policy: Policy,
+    ) -> Self {
+        PushJob {
+            okdesk,
+            onec,
+            state,
+            policy,
+            stop: StopFlag::new(),
+        }
+    }
+
+    /// The flag that stops a running job gracefully (wire it to Ctrl-C).
+    pub fn stop_flag(&self) -> StopFlag {
+        self.stop.clone()
+    }
+
+    /// The state store.
+    pub fn state(&self) -> &Arc<Mutex<StateStore>> {
+        &self.state
+    }
+
+    fn store(&self) -> std::sync::MutexGuard<'_, StateStore> {
+        self.state.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    fn check_policy(&self) -> Result<()> {
+        if self.policy.concurrency == 0 {
+            return Err(Error::Config("concurrency must be at least 1".into()));
+        }
+        if let Some(p) = self.policy.portions {
+            if p.batch_size == 0 || p.max_batches == Some(0) {
+                return Err(Error::Config(
+                    "portions: batch_size and max_batches must be at least 1".into(),
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    /// Reads 1C (persisting the raw cache) and what matching needs from Okdesk, and plans.
+    pub async fn plan(&self) -> Result<(PushPlan, OnecRead)> {
+        let cache = self.store().raw_cache()?;
+        let read = self.onec.read(&cache).await.map_err(Error::Onec)?;
+        {
+            let mut store = self.store();
+            for (set, update) in &read.cache.sets {
+                store.update_cache(set, &update.fresh, &update.alive)?;
+            }
+        }
+        let view = self.store().view()?;
+        let needs = observe_needs(&read.snapshot, &view, &self.policy);
+        let mut observed = Observed::default();
+        if needs.companies {
+            observed.companies = Some(self.okdesk.list_companies().await.map_err(okdesk_error)?);
+        }
+        if needs.contacts {
+            observed.contacts = Some(self.okdesk.list_contacts().await.map_err(okdesk_error)?);
+        }
+        for kind in &needs.directories {
+            let list = self
+                .okdesk
+                .list_directory(*kind)
+                .await
+                .map_err(okdesk_error)?;
+            observed.directories.insert(*kind, list);
+        }
+        let plan = plan_push(&read.snapshot, &view, &observed, &self.policy);
+        Ok((plan, read))
+    }
+
+    /// Runs the push (or, with `dry_run`, plans it through the same path and writes nothing to
+    /// Okdesk). Record failures are in the report; `Err` means the run could not be done.
+    pub async fn run(
+        &self,
+        dry_run: bool,
+        progress: &(dyn Fn(&Progress) + Send + Sync),
+    ) -> Result<RunReport> {
+        self.check_policy()?;
+        let started = Instant::now();
+        let before = (self.okdesk.requests(), self.onec.requests());
+        let token = self.store().lock("push")?;
+        let run = match self.store().begin_run("push", dry_run) {
+            Ok(run) => run,
+            Err(e) => {
+                let _ = self.store().unlock(&token);
+                return Err(e.into());
+            }
+        };
+        let result = self.run_locked(dry_run, run, &token, progress).await;
+        let mut report = match result {
+            Ok(report) => report,
+            Err(e) => {
+                let mut store = self.store();
+                let message = serde_json::json!({ "error": e.to_string() }).to_string();
+                let _ = store.finish_run(run, false, "{}", &message);
+                let _ = store.unlock(&token);
+                return Err(e);
+            }
+        };
+        report.requests = Requests {
+            okdesk: self.okdesk.requests() - before.0,
+            onec: self.onec.requests() - before.1,
+        };
+        report.duration_s = started.elapsed().as_secs_f64();
+        let mut store = self.store();
+        let counts = serde_json::to_string(&report.counts).expect("counts always serialize");
+        let finished = store.finish_run(run, report.ok, &counts, &report.to_json());
+        let unlocked = store.unlock(&token);
+        finished?;
+        unlocked?;
+        Ok(report)
+    }
+
+    async fn run_locked(
+        &self,
+        dry_run: bool,
+        run: RunId,
+        token: &LockToken,
+        progress: &(dyn Fn(&Progress) + Send + Sync),
+    ) -> Result<RunReport> {
+        let (plan, read) = self.plan().await?;
+        let options = ApplyOptions {
+            dry_run,
+            concurrency: self.policy.concurrency,
+            batch_size: self.policy.portions.map_or(50, |p| p.batch_size),
+        };
+        let results = apply(
+            &plan,
+            self.okdesk.as_ref(),
+            &self.state,
+            Some(run),
+            Some(token),
+            &options,
+            &self.stop,
+            progress,
+        )
+        .await?;
+        let mut report = RunReport::new("push", dry_run);
+        report.configuration = Some(self.onec.configuration().to_owned());
+        report.mode = Some(self.policy.mode.as_str().to_owned());
+        report.run_id = Some(run.0);
+        report.add_results(&results);
+        report.warnings = read.diagnostics.iter().map(|d| d.to_string()).collect();
+        Ok(report)
+    }
+}

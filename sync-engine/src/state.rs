@@ -1,0 +1,399 @@
+//! The SQLite state store: mappings (1C ref ↔ Okdesk id with the hash of the last pushed payload),
+//! the 1C raw-object cache, the run journal, cursors, the invoice outbox and the run lock.
+//!
+//! One file per profile, WAL mode, every write in a transaction, schema upgraded by the ordered
+//! migrations in [`migrations`]. The store is synchronous (rusqlite); async callers hold it behind a
+//! mutex and never across an `.await`.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use chrono::{SecondsFormat, Utc};
+use onec_model::Ref;
+use rusqlite::{params, Connection, OptionalExtension};
+use serde::{Deserialize, Serialize};
+
+use crate::kinds::{EntityKind, OkdeskId, SyncKey};
+
+mod cache;
+mod journal;
+mod lock;
+mod migrations;
+mod outbox;
+
+pub use journal::{FailureRecord, OpRecord, OpenFailure, RunId, RunSummary};
+pub use lock::LockToken;
+pub use outbox::{OutboxEntry, OutboxStatus};
+
+/// Why the state store could not do what was asked. Every variant stops the run.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum StateError {
+    /// SQLite failed; `context` says what the store was doing.
+    #[error("{context} ({path}): {source}")]
+    Sqlite {
+        /// What the store was doing.
+        context: &'static str,
+        /// The state file (or `:memory:`).
+        path: String,
+        /// The SQLite error.
+        #[source]
+        source: rusqlite::Error,
+    },
+    /// Another run holds the lock on this state.
+    #[error("another run ({command}, pid {pid}, started {acquired_at}, last heartbeat {heartbeat_at}) is using the state file {path}; wait for it to finish, or if it was killed, retry after its heartbeat is older than {stale_after_s} s")]
+    Locked {
+        /// The state file.
+        path: String,
+        /// The other run's process id.
+        pid: i64,
+        /// The other run's command.
+        command: String,
+        /// When it took the lock.
+        acquired_at: String,
+        /// Its last sign of life.
+        heartbeat_at: String,
+        /// How old a heartbeat must be to be taken over.
+        stale_after_s: u64,
+    },
+    /// The run lock was lost (taken over as stale) while this run still held it.
+    #[error("the run lock on {path} was taken over by another run")]
+    LockLost {
+        /// The state file.
+        path: String,
+    },
+    /// The file was written by a newer version of the program.
+    #[error("the state file {path} has schema version {found}, newer than this program knows ({known}); upgrade okdesk-1c")]
+    TooNew {
+        /// The state file.
+        path: String,
+        /// The version in the file.
+        found: i64,
+        /// The newest version this program knows.
+        known: i64,
+    },
+    /// A stored value could not be read back (a hand-edited or corrupted file).
+    #[error("corrupt value in {path}, table {table}: {message}")]
+    Corrupt {
+        /// The state file.
+        path: String,
+        /// The table.
+        table: &'static str,
+        /// What is wrong.
+        message: String,
+    },
+}
+
+/// `Result` with [`StateError`].
+pub type StateResult<T> = Result<T, StateError>;
+
+/// What the store remembers about one pushed record.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Mapping {
+    /// The record's key.
+    pub key: SyncKey,
+    /// The Okdesk record it is tied to.
+    pub okdesk_id: OkdeskId,
+    /// The hash of the payload last written (or a marker such as `archived`).
+    pub payload_hash: String,
+    /// The payload last written, as JSON, so that the next plan can name the changed fields.
+    pub payload: Option<String>,
+}
+
+/// The read-only view of the mappings a plan is computed against.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct StateView {
+    /// Every mapping by key.
+    pub mappings: BTreeMap<SyncKey, Mapping>,
+}
+
+impl StateView {
+    /// The mapping of a key, if the record was pushed or linked before.
+    pub fn get(&self, key: &SyncKey) -> Option<&Mapping> {
+        self.mappings.get(key)
+    }
+
+    /// The Okdesk id of a key, if known.
+    pub fn id_of(&self, key: &SyncKey) -> Option<OkdeskId> {
+        self.mappings.get(key).map(|m| m.okdesk_id)
+    }
+}
+
+/// The state store of one profile.
+#[derive(Debug)]
+pub struct StateStore {
+    conn: Connection,
+    path: String,
+    stale_after: Duration,
+}
+
+/// The current time as RFC 3339 UTC text, the form every timestamp in the store has.
+pub(crate) fn now_text() -> String {
+    Utc::now().to_rfc3339_opts(SecondsFormat::Millis, true)
+}
+
+impl StateStore {
+    /// Opens (creating if needed) the state file and brings its schema up to date.
+    pub fn open(path: impl AsRef<Path>) -> StateResult<StateStore> {
+        let path_buf: PathBuf = path.as_ref().to_path_buf();
+        let shown = path_buf.display().to_string();
+        let conn = Connection::open(&path_buf).map_err(|source| StateError::Sqlite {
+            context: "opening the state file",
+            path: shown.clone(),
+            source,
+        })?;
+        Self::init(conn, shown, true)
+    }
+
+    /// An in-memory store (tests, `--dry-run` without a profile).
+    pub fn open_in_memory() -> StateResult<StateStore> {
+        let conn = Connection::open_in_memory().map_err(|source| StateError::Sqlite {
+            context: "opening an in-memory state",
+            path: ":memory:".into(),
+            source,
+        })?;
+        Self::init(conn, ":memory:".into(), false)
+    }
+
+    fn init(conn: Connection, path: String, wal: bool) -> StateResult<StateStore> {
+        let mut store = StateStore {
+            conn,
+            path,
+            stale_after: Duration::from_secs(300),
+        };
+        // WAL lets `status` read while a run writes; the busy timeout makes a concurrent reader
+        // wait briefly instead of failing.
+        let pragmas = if wal {
+            "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;"
+        } else {
+            "PRAGMA foreign_keys = ON;"
+        };
+        store
+            .conn
+            .execute_batch(pragmas)
+            .map_err(|e| store.err("setting pragmas", e))?;
+        store
+            .conn
+            .busy_timeout(Duration::from_secs(5))
+            .map_err(|e| store.err("setting the busy timeout", e))?;
+        store.migrate()?;
+        Ok(store)
+    }
+
+    /// How old a lock heartbeat must be before another run may take the lock over.
+    pub fn set_stale_after(&mut self, stale_after: Duration) {
+        self.stale_after = stale_after;
+    }
+
+    /// The path shown in messages.
+    pub fn path(&self) -> &str {
+        &self.path
+    }
+
+    pub(crate) fn err(&self, context: &'static str, source: rusqlite::Error) -> StateError {
+        StateError::Sqlite {
+            context,
+            path: self.path.clone(),
+            source,
+        }
+    }
+
+    pub(crate) fn corrupt(&self, table: &'static str, message: impl Into<String>) -> StateError {
+        StateError::Corrupt {
+            path: self.path.clone(),
+            table,
+            message: message.into(),
+        }
+    }
+
+    /// The schema version of the file.
+    pub fn schema_version(&self) -> StateResult<i64> {
+        self.conn
+            .query_row(
+                "SELECT COALESCE(MAX(version), 0) FROM schema_version",
+                [],
+                |r| r.get(0),
+            )
+            .map_err(|e| self.err("reading the schema version", e))
+    }
+
+    fn migrate(&mut self) -> StateResult<()> {
+        self.conn
+            .execute_batch(
+                "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL);",
+            )
+            .map_err(|e| self.err("creating schema_version", e))?;
+        let current = self.schema_version()?;
+        let known = migrations::MIGRATIONS.len() as i64;
+        if current > known {
+            return Err(StateError::TooNew {
+                path: self.path.clone(),
+                found: current,
+                known,
+            });
+        }
+        for (index, sql) in migrations::MIGRATIONS
+            .iter()
+            .enumerate()
+            .skip(current as usize)
+        {
+            let version = index as i64 + 1;
+            let path = self.path.clone();
+            let tx = self
+                .conn
+                .transaction()
+                .map_err(|source| StateError::Sqlite {
+                    context: "starting a migration",
+                    path: path.clone(),
+                    source,
+                })?;
+            tx.execute_batch(sql)
+                .and_then(|()| {
+                    tx.execute(
+                        "INSERT INTO schema_version (version, applied_at) VALUES (?1, ?2)",
+                        params![version, now_text()],
+                    )
+                    .map(|_| ())
+                })
+                .and_then(|()| tx.commit())
+                .map_err(|source| StateError::Sqlite {
+                    context: "applying a schema migration",
+                    path,
+                    source,
+                })?;
+        }
+        Ok(())
+    }
+
+    /// Every mapping, as the view a plan is computed against.
+    pub fn view(&self) -> StateResult<StateView> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT entity, onec_ref, okdesk_id, payload_hash, payload FROM mappings")
+            .map_err(|e| self.err("reading mappings", e))?;
+        let rows = stmt
+            .query_map([], |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, i64>(2)?,
+                    r.get::<_, String>(3)?,
+                    r.get::<_, Option<String>>(4)?,
+                ))
+            })
+            .map_err(|e| self.err("reading mappings", e))?;
+        let mut view = StateView::default();
+        for row in rows {
+            let (entity, r, id, hash, payload) =
+                row.map_err(|e| self.err("reading mappings", e))?;
+            let kind: EntityKind = entity.parse().map_err(|e: crate::kinds::UnknownEntity| {
+                self.corrupt("mappings", e.to_string())
+            })?;
+            let r: Ref = r
+                .parse()
+                .map_err(|e: onec_model::RefError| self.corrupt("mappings", e.to_string()))?;
+            let key = SyncKey::new(kind, r);
+            view.mappings.insert(
+                key,
+                Mapping {
+                    key,
+                    okdesk_id: OkdeskId(id as u64),
+                    payload_hash: hash,
+                    payload,
+                },
+            );
+        }
+        Ok(view)
+    }
+
+    /// Stores (or replaces) one mapping; called right after each successful write to Okdesk.
+    pub fn put_mapping(&mut self, mapping: &Mapping) -> StateResult<()> {
+        let path = self.path.clone();
+        let tx = self
+            .conn
+            .transaction()
+            .map_err(|source| StateError::Sqlite {
+                context: "starting a mapping write",
+                path: path.clone(),
+                source,
+            })?;
+        tx.execute(
+            "INSERT INTO mappings (entity, onec_ref, okdesk_id, payload_hash, payload, pushed_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+             ON CONFLICT (entity, onec_ref) DO UPDATE SET okdesk_id = excluded.okdesk_id,
+                 payload_hash = excluded.payload_hash, payload = excluded.payload, pushed_at = excluded.pushed_at",
+            params![
+                mapping.key.kind.as_str(),
+                mapping.key.r#ref.to_string(),
+                mapping.okdesk_id.0 as i64,
+                mapping.payload_hash,
+                mapping.payload,
+                now_text()
+            ],
+        )
+        .and_then(|_| {
+            // A success closes any failure of the same record still waiting for retry.
+            tx.execute(
+                "DELETE FROM open_failures WHERE entity = ?1 AND key = ?2",
+                params![mapping.key.kind.as_str(), mapping.key.r#ref.to_string()],
+            )
+        })
+        .and_then(|_| tx.commit())
+        .map_err(|source| StateError::Sqlite {
+            context: "writing a mapping",
+            path,
+            source,
+        })
+    }
+
+    /// Forgets a mapping (the Okdesk record was deleted by hand and must be created again).
+    pub fn remove_mapping(&mut self, key: &SyncKey) -> StateResult<bool> {
+        let n = self
+            .conn
+            .execute(
+                "DELETE FROM mappings WHERE entity = ?1 AND onec_ref = ?2",
+                params![key.kind.as_str(), key.r#ref.to_string()],
+            )
+            .map_err(|e| self.err("removing a mapping", e))?;
+        Ok(n > 0)
+    }
+
+    /// Reads a cursor (pull's `updated_since`, exchange-plan message numbers, …).
+    pub fn cursor(&self, name: &str) -> StateResult<Option<String>> {
+        self.conn
+            .query_row("SELECT value FROM cursors WHERE name = ?1", [name], |r| {
+                r.get(0)
+            })
+            .optional()
+            .map_err(|e| self.err("reading a cursor", e))
+    }
+
+    /// Writes a cursor. Call it only after the writes it covers are durable.
+    pub fn set_cursor(&mut self, name: &str, value: &str) -> StateResult<()> {
+        self.conn
+            .execute(
+                "INSERT INTO cursors (name, value, updated_at) VALUES (?1, ?2, ?3)
+                 ON CONFLICT (name) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at",
+                params![name, value, now_text()],
+            )
+            .map(|_| ())
+            .map_err(|e| self.err("writing a cursor", e))
+    }
+
+    /// Every cursor, by name.
+    pub fn cursors(&self) -> StateResult<BTreeMap<String, String>> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT name, value FROM cursors ORDER BY name")
+            .map_err(|e| self.err("reading cursors", e))?;
+        let rows = stmt
+            .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))
+            .map_err(|e| self.err("reading cursors", e))?;
+        rows.collect::<Result<_, _>>()
+            .map_err(|e| self.err("reading cursors", e))
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,100 @@
+//! The state schema as an ordered, append-only list of migrations; `schema_version` records how
+//! many have been applied.
+//!
+//! Never edit a migration that has shipped: add a new one at the end, so that every existing state
+//! file upgrades the same way.
+
+/// The migrations, oldest first. Index + 1 is the schema version after applying it.
+pub(super) const MIGRATIONS: &[&str] = &[
+    // 1: mappings, 1C raw cache, run journal, cursors, invoice outbox, run lock.
+    r#"
+    CREATE TABLE mappings (
+        entity       TEXT    NOT NULL,
+        onec_ref     TEXT    NOT NULL,
+        okdesk_id    INTEGER NOT NULL,
+        payload_hash TEXT    NOT NULL,
+        payload      TEXT,
+        pushed_at    TEXT    NOT NULL,
+        PRIMARY KEY (entity, onec_ref)
+    );
+    CREATE INDEX mappings_by_okdesk_id ON mappings (entity, okdesk_id);
+
+    CREATE TABLE onec_raw_cache (
+        set_name     TEXT NOT NULL,
+        onec_ref     TEXT NOT NULL,
+        data_version TEXT NOT NULL,
+        object_json  TEXT NOT NULL,
+        seen_at      TEXT NOT NULL,
+        PRIMARY KEY (set_name, onec_ref)
+    );
+    CREATE VIEW onec_versions AS
+        SELECT set_name, onec_ref, data_version FROM onec_raw_cache;
+
+    CREATE TABLE runs (
+        id          INTEGER PRIMARY KEY AUTOINCREMENT,
+        command     TEXT    NOT NULL,
+        dry_run     INTEGER NOT NULL,
+        started_at  TEXT    NOT NULL,
+        finished_at TEXT,
+        ok          INTEGER,
+        counts      TEXT,
+        report      TEXT
+    );
+    CREATE TABLE operations (
+        run_id    INTEGER NOT NULL REFERENCES runs (id),
+        seq       INTEGER NOT NULL,
+        entity    TEXT    NOT NULL,
+        onec_ref  TEXT    NOT NULL,
+        action    TEXT    NOT NULL,
+        outcome   TEXT    NOT NULL,
+        okdesk_id INTEGER,
+        at        TEXT    NOT NULL,
+        PRIMARY KEY (run_id, seq)
+    );
+    CREATE TABLE failures (
+        id           INTEGER PRIMARY KEY AUTOINCREMENT,
+        run_id       INTEGER NOT NULL REFERENCES runs (id),
+        entity       TEXT    NOT NULL,
+        key          TEXT    NOT NULL,
+        name         TEXT    NOT NULL,
+        field        TEXT,
+        message      TEXT    NOT NULL,
+        http_status  INTEGER,
+        request_body TEXT,
+        at           TEXT    NOT NULL
+    );
+    CREATE INDEX failures_by_key ON failures (entity, key);
+    CREATE TABLE open_failures (
+        entity     TEXT    NOT NULL,
+        key        TEXT    NOT NULL,
+        failure_id INTEGER NOT NULL REFERENCES failures (id),
+        PRIMARY KEY (entity, key)
+    );
+
+    CREATE TABLE cursors (
+        name       TEXT PRIMARY KEY,
+        value      TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+    );
+
+    CREATE TABLE invoice_outbox (
+        issue_id          INTEGER PRIMARY KEY,
+        onec_ref          TEXT,
+        onec_number       TEXT,
+        pdf_sha256        TEXT,
+        uploaded_comment  INTEGER,
+        status            TEXT NOT NULL,
+        error             TEXT,
+        updated_at        TEXT NOT NULL
+    );
+
+    CREATE TABLE run_lock (
+        id           INTEGER PRIMARY KEY CHECK (id = 1),
+        token        TEXT    NOT NULL,
+        pid          INTEGER NOT NULL,
+        command      TEXT    NOT NULL,
+        acquired_at  TEXT    NOT NULL,
+        heartbeat_at TEXT    NOT NULL
+    );
+    "#,
+];
