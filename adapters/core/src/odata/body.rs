@@ -167,7 +167,6 @@ pub(crate) fn xml_error(status: u16, body: &[u8]) -> Option<OdataError> {
 
 /// The error an error-status (or suspicious) body stands for, whatever its format; `None` when the
 /// body is none of the error shapes 1C is known to send.
-#[allow(dead_code)] // Used by the HTTP client, which lands next.
 pub(crate) fn error_in_body(status: u16, body: &[u8]) -> Option<OdataError> {
     let head = trimmed(body);
     match head.first() {
@@ -177,6 +176,29 @@ pub(crate) fn error_in_body(status: u16, body: &[u8]) -> Option<OdataError> {
         }
         Some(b'<') if looks_like_html(head) => Some(html_error(status, head)),
         Some(b'<') => xml_error(status, head),
+        _ => None,
+    }
+}
+
+/// A cheap look at the start of a successful answer for an error in disguise (an `odata.error`
+/// or `m:error` inside a 200, an HTML page), without parsing a large data body twice.
+pub(crate) fn sniff_error(status: u16, body: &[u8]) -> Option<OdataError> {
+    let head = trimmed(body);
+    let window = String::from_utf8_lossy(&head[..head.len().min(256)]);
+    match head.first() {
+        Some(b'{') => {
+            let first_key = window[1..].trim_start();
+            if first_key.starts_with("\"odata.error\"")
+                || first_key.starts_with("\"error\"")
+                || first_key.starts_with("\"exception\"")
+            {
+                error_in_body(status, head)
+            } else {
+                None
+            }
+        }
+        Some(b'<') if looks_like_html(head) => Some(html_error(status, head)),
+        Some(b'<') if window.contains("error") => xml_error(status, head),
         _ => None,
     }
 }
