@@ -11,8 +11,11 @@ pub mod metadata;
 pub mod odata;
 pub mod raw;
 pub mod registry;
+pub mod source;
 #[cfg(feature = "testing")]
 pub mod testing;
+pub mod xlsx;
+pub mod xml;
 
 pub use adapter::{Adapter, AdapterInfo, Detection, Diagnostic, Mapped, Severity};
 pub use documents::{BuildError, DocumentWrite, ExistingTask, InvoiceContext, TaskLookup};

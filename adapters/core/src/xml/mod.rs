@@ -1,0 +1,25 @@
+//! The 1C universal XML exchange format («Выгрузка и загрузка данных XML»,
+//! `ВыгрузкаЗагрузкаДанныхXML83`): a streaming reader that turns an export into the same
+//! [`RawObject`](crate::raw::RawObject)s the OData transport produces, and a writer for the documents
+//! the product creates, loadable back with the same processing.
+//!
+//! The format (reference §3.1): root `V8Exch:_1CV8DtUD`, then `V8Exch:Data` with one XDTO object per
+//! element (`v8:CatalogObject.Контрагенты`, `v8:DocumentObject.ЗаказКлиента`,
+//! `v8:InformationRegisterRecordSet.…`), then `PredefinedData`. Standard fields are English, attributes
+//! Russian, references carry `xsi:type`, and each tabular-section row is a repeated element named
+//! after the section. Names are translated to OData's: `Ref` → `Ref_Key`, a reference `X` → `X_Key`
+//! (or `X` + `X_Type` for composites the [`ReadPlan`] names), rows get `LineNumber`.
+//!
+//! What an export lacks compared with OData: `DataVersion` (XDTO does not serialise it), and
+//! `Predefined` where the processing leaves it out; mapped objects therefore have no version.
+
+mod error;
+mod names;
+mod position;
+mod reader;
+mod writer;
+
+pub use error::{XmlError, XmlWriteError};
+pub use position::Location;
+pub use reader::{read, read_for_layout, read_with, ObjectReader, ReadPlan, XmlRead};
+pub use writer::{write_documents, RefTypes, XmlWriter};
