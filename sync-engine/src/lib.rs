@@ -14,6 +14,7 @@ pub mod error;
 #[cfg(any(test, feature = "testing"))]
 pub mod fake;
 pub mod kinds;
+pub mod onec;
 pub mod ports;
 pub mod push;
 pub mod report;
