@@ -311,6 +311,35 @@ async fn a_500_on_a_fat_page_shrinks_it_and_retries_from_the_same_offset() {
 }
 
 #[tokio::test]
+async fn a_bare_500_without_a_1c_body_also_shrinks_the_page() {
+    let json_pages = paged(120, usize::MAX);
+    let (url, server) = serve(move |seen, n| {
+        let top: usize = seen.param("$top").unwrap().parse().unwrap();
+        if top > 50 {
+            return (500, "text/plain", "Internal Server Error".into());
+        }
+        json_pages(seen, n)
+    })
+    .await;
+    let c = client(&url, Format::Json);
+    let objs = c
+        .query("Catalog_Контрагенты")
+        .page_size(200)
+        .fetch()
+        .await
+        .unwrap();
+    assert_eq!(objs.len(), 120);
+    let tops: Vec<_> = server
+        .seen
+        .lock()
+        .unwrap()
+        .iter()
+        .map(|s| s.param("$top").unwrap().to_owned())
+        .collect();
+    assert_eq!(tops, ["200", "50", "50", "50"]);
+}
+
+#[tokio::test]
 async fn versions_and_reads_by_refs_in_chunks() {
     let (url, server) = serve(move |seen, _| {
         let filter = seen.param("$filter").unwrap_or_default().to_owned();
@@ -519,7 +548,7 @@ async fn errors_are_mapped_and_only_transient_ones_retried() {
     );
     let err = c.query("Catalog_Мусор").fetch().await.unwrap_err();
     assert!(
-        matches!(&err, OdataError::Transport { message, .. } if message.contains("502")),
+        matches!(&err, OdataError::Http { status: 502, message, .. } if message == "bad gateway"),
         "{err:?}"
     );
     let before = c.stats().requests;

@@ -464,9 +464,10 @@ impl OdataClient {
                 url: shown.to_owned(),
                 message,
             },
-            _ => detail.unwrap_or_else(|| OdataError::Transport {
+            _ => detail.unwrap_or_else(|| OdataError::Http {
                 url: shown.to_owned(),
-                message: format!("HTTP {code}: {}", snippet(body)),
+                status: code,
+                message: snippet(body),
             }),
         }
     }

@@ -55,6 +55,17 @@ pub enum OdataError {
         /// The page title, or the start of its text when it has none.
         title: String,
     },
+    /// An unexpected HTTP status whose body is none of the error shapes 1C sends (a proxy's
+    /// plain-text 502, a bare 500).
+    #[error("1C answered HTTP {status} to {url}: {message}")]
+    Http {
+        /// The URL that was requested.
+        url: String,
+        /// The HTTP status.
+        status: u16,
+        /// The start of the body.
+        message: String,
+    },
     /// A body could not be read as the expected format.
     #[error("cannot read the answer for {set} at line {line}, column {column}: {message}")]
     Decode {
@@ -67,8 +78,8 @@ pub enum OdataError {
         /// What was wrong.
         message: String,
     },
-    /// Any other HTTP-level failure: an unexpected status with an unreadable body, a broken
-    /// connection in the middle of a body, a bad URL in the settings.
+    /// Any other transport failure: a connection broken in the middle of a body, a bad URL in
+    /// the settings.
     #[error("OData request {url} failed: {message}")]
     Transport {
         /// The URL that was requested (or the configured one, for settings errors).
@@ -92,7 +103,7 @@ impl OdataError {
         match self {
             OdataError::Unreachable { .. } => true,
             OdataError::OData { status, code, .. } => *status >= 500 && code != "-1",
-            OdataError::Html { status, .. } => *status >= 500,
+            OdataError::Html { status, .. } | OdataError::Http { status, .. } => *status >= 500,
             OdataError::Transport { .. } => true,
             _ => false,
         }
@@ -103,7 +114,8 @@ impl OdataError {
         match self {
             OdataError::Unauthorized { status, .. }
             | OdataError::OData { status, .. }
-            | OdataError::Html { status, .. } => Some(*status),
+            | OdataError::Html { status, .. }
+            | OdataError::Http { status, .. } => Some(*status),
             OdataError::NotFound { .. } => Some(404),
             _ => None,
         }
