@@ -1,0 +1,130 @@
+//! Broken exchange files: each gives an error naming the place (line, column, element), and no
+//! input makes the reader panic.
+
+use onec_adapter::xml::{read, XmlError};
+
+const HEAD: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
+<V8Exch:_1CV8DtUD xmlns:V8Exch="http://www.1c.ru/V8/1CV8DtUD/" xmlns:v8="http://v8.1c.ru/8.1/data/enterprise/current-config" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
+	<V8Exch:Data>
+"#;
+const TAIL: &str = "\t</V8Exch:Data>\n</V8Exch:_1CV8DtUD>\n";
+
+fn file(body: &str) -> String {
+    format!("{HEAD}{body}{TAIL}")
+}
+
+fn read_all(text: &str) -> Result<onec_adapter::xml::XmlRead, XmlError> {
+    read(text.as_bytes(), &|_| true)
+}
+
+const GOOD: &str = r#"		<v8:CatalogObject.Контрагенты>
+			<v8:Ref xsi:type="v8:CatalogRef.Контрагенты">00000022-0000-4000-8000-000000000001</v8:Ref>
+			<v8:Description>Альфа</v8:Description>
+		</v8:CatalogObject.Контрагенты>
+"#;
+
+#[test]
+fn a_good_file_reads() {
+    let r = read_all(&file(GOOD)).unwrap();
+    let o = &r.dataset.sets["Catalog_Контрагенты"][0];
+    assert_eq!(o.text("Description").as_deref(), Some("Альфа"));
+}
+
+#[test]
+fn malformed_xml_names_line_and_column() {
+    let body = GOOD.replace("</v8:Description>", "</v8:Descr>");
+    let err = read_all(&file(&body)).unwrap_err();
+    assert!(matches!(err, XmlError::Malformed { .. }), "{err:?}");
+    let msg = err.to_string();
+    assert!(msg.starts_with("line 6, column "), "{msg}");
+    assert!(msg.contains("CatalogObject.Контрагенты"), "{msg}");
+}
+
+#[test]
+fn an_unknown_element_in_data_is_named_with_its_place() {
+    let body = format!("{GOOD}\t\t<v8:Контрагенты>\n\t\t</v8:Контрагенты>\n");
+    let err = read_all(&file(&body)).unwrap_err();
+    let XmlError::UnexpectedElement { at, element, .. } = &err else {
+        panic!("{err:?}")
+    };
+    assert_eq!(element, "Контрагенты");
+    assert_eq!((at.line, at.column), (8, 3));
+    assert!(err.to_string().contains("line 8, column 3"), "{err}");
+}
+
+#[test]
+fn an_element_nested_in_a_column_is_rejected() {
+    let body = GOOD.replace(
+        "<v8:Description>Альфа</v8:Description>",
+        "<v8:Товары><v8:Цена><v8:Сумма>1</v8:Сумма></v8:Цена></v8:Товары>",
+    );
+    let err = read_all(&file(&body)).unwrap_err();
+    assert!(
+        matches!(&err, XmlError::UnexpectedElement { element, .. } if element == "Сумма"),
+        "{err:?}"
+    );
+    assert!(err.to_string().contains("column <Цена>"), "{err}");
+}
+
+#[test]
+fn stray_text_and_wrong_roots_are_reported() {
+    let err = read_all(&file("\t\tмусор\n")).unwrap_err();
+    assert!(matches!(err, XmlError::UnexpectedText { .. }), "{err:?}");
+    let err = read_all("<?xml version=\"1.0\"?>\n<feed/>").unwrap_err();
+    assert!(err.to_string().contains("root element is <feed>"), "{err}");
+    assert!(err.to_string().starts_with("line 2, column 1"), "{err}");
+    let err = read_all("").unwrap_err();
+    assert!(matches!(err, XmlError::NotExchangeFile { .. }), "{err:?}");
+}
+
+#[test]
+fn a_truncated_file_says_where_it_ends_and_what_is_open() {
+    let text = file(GOOD);
+    let cut = text.find("<v8:Description>").unwrap();
+    let err = read_all(&text[..cut]).unwrap_err();
+    let XmlError::Truncated {
+        element,
+        opened_line,
+        at,
+    } = &err
+    else {
+        panic!("{err:?}")
+    };
+    assert_eq!(element, "CatalogObject.Контрагенты");
+    assert_eq!(*opened_line, 4);
+    assert_eq!(at.line, 6);
+    assert!(err.to_string().contains("truncated"), "{err}");
+}
+
+#[test]
+fn no_truncation_point_panics_or_passes_silently() {
+    let text = std::fs::read(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/xml/ut11.xml"
+    ))
+    .unwrap();
+    let full = read(text.as_slice(), &|_| true).unwrap();
+    let end_of_root = text.len() - 1;
+    for cut in (0..end_of_root).step_by(29) {
+        match read(&text[..cut], &|_| true) {
+            Err(e) => assert!(e.location().byte <= cut as u64, "{cut}: {e}"),
+            Ok(r) => panic!(
+                "cut at {cut} of {} read without error ({} sets)",
+                text.len(),
+                r.dataset.sets.len()
+            ),
+        }
+    }
+    assert!(!full.dataset.sets.is_empty());
+}
+
+#[test]
+fn the_reader_stops_at_the_first_error() {
+    let body = format!("{GOOD}\t\t<v8:Непонятно/>\n{GOOD}");
+    let text = file(&body);
+    let mut objects =
+        onec_adapter::xml::ObjectReader::new(text.as_bytes(), onec_adapter::xml::ReadPlan::all());
+    assert!(objects.next().unwrap().is_ok());
+    assert!(objects.next().unwrap().is_err());
+    assert!(objects.next().is_none());
+}
