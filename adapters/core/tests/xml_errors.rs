@@ -128,3 +128,13 @@ fn the_reader_stops_at_the_first_error() {
     assert!(objects.next().unwrap().is_err());
     assert!(objects.next().is_none());
 }
+
+#[test]
+fn messages_read_well() {
+    let body = GOOD.replace("</v8:Description>", "</v8:Descr>");
+    let err = read_all(&file(&body)).unwrap_err().to_string();
+    assert_eq!(
+        err,
+        "line 6, column 25: malformed XML in <CatalogObject.Контрагенты> opened on line 4: ill-formed document: expected `</v8:Description>`, but `</v8:Descr>` was found"
+    );
+}
