@@ -1,0 +1,386 @@
+//! The scenarios and their JSON lines: our engine (in a child process), the baseline (in this
+//! process, against its own Okdesk simulator) and their ratio.
+
+use std::collections::BTreeMap;
+use std::io::Write as _;
+use std::path::PathBuf;
+use std::process::Stdio;
+use std::time::Duration;
+
+use anyhow::{bail, Context, Result};
+use onec_model::Snapshot;
+use sandbox::demo::DemoWorld;
+use sandbox::okdesk::{OkdeskConfig, OkdeskSandbox, RequestStats};
+use serde_json::{json, Value};
+
+use crate::baseline::Naive;
+use crate::cli::BenchArgs;
+use crate::engine::{self, Variant};
+use crate::measure::{round3, secs, Clocks};
+use crate::{parse, world};
+
+fn name(s: u8) -> &'static str {
+    match s {
+        1 => "initial push",
+        2 => "push again, nothing changed",
+        3 => "push again, some records changed",
+        4 => "pull of M issues",
+        5 => "bill of K paid issues",
+        _ => "parse throughput",
+    }
+}
+
+/// Requests by method between two readings of the simulator's counters.
+fn delta(before: &RequestStats, after: &RequestStats) -> (u64, BTreeMap<String, u64>) {
+    let by_method = after
+        .by_method
+        .iter()
+        .map(|(m, n)| (m.clone(), n - before.by_method.get(m).copied().unwrap_or(0)))
+        .filter(|(_, n)| *n > 0)
+        .collect();
+    (after.total - before.total, by_method)
+}
+
+/// An Okdesk simulator loaded with the demo world's Okdesk side, at the run's latency and limit.
+async fn okdesk(args: &BenchArgs, world: &DemoWorld) -> Result<OkdeskSandbox> {
+    let config = OkdeskConfig::default()
+        .seed(args.seed)
+        .world(DemoWorld {
+            onec: Snapshot::default(),
+            okdesk: world.okdesk.clone(),
+        })
+        .latency(Duration::from_millis(args.latency_ms), Duration::ZERO)
+        .rate_limit((args.rate_limit > 0).then_some(args.rate_limit));
+    OkdeskSandbox::start(config)
+        .await
+        .context("starting the Okdesk simulator")
+}
+
+/// Runs `f` with the simulator at full speed (setup runs that are not measured).
+fn full_speed(sandbox: &OkdeskSandbox) {
+    sandbox.set_latency(Duration::ZERO, Duration::ZERO);
+    sandbox.set_rate_limit(None);
+}
+
+fn measured_speed(sandbox: &OkdeskSandbox, args: &BenchArgs) {
+    sandbox.set_latency(Duration::from_millis(args.latency_ms), Duration::ZERO);
+    sandbox.set_rate_limit((args.rate_limit > 0).then_some(args.rate_limit));
+}
+
+/// The baseline's account and its sample of the 1C base, kept across scenarios 1 → 2 → 3 the
+/// way one processor pushes into one account again and again.
+struct BaselineSession {
+    sandbox: OkdeskSandbox,
+    naive: Naive,
+    sample: Snapshot,
+    factor: f64,
+    runs: u32,
+    mutated: bool,
+}
+
+impl BaselineSession {
+    async fn start(args: &BenchArgs, world: &DemoWorld) -> Result<Self> {
+        let sandbox = okdesk(args, world).await?;
+        let naive = Naive::new(sandbox.api_url(), sandbox.token().to_owned())?;
+        let k = match args.baseline_sample {
+            0 => args.n,
+            k => k.min(args.n),
+        };
+        let sample = world::sample(&world.onec, k);
+        let factor = world::total(&world.onec) as f64 / world::total(&sample).max(1) as f64;
+        Ok(BaselineSession {
+            sandbox,
+            naive,
+            sample,
+            factor,
+            runs: 0,
+            mutated: false,
+        })
+    }
+
+    async fn run(&mut self, scenario: u8, args: &BenchArgs) -> Result<Value> {
+        if scenario >= 2 && self.runs == 0 {
+            full_speed(&self.sandbox);
+            self.naive.push(&self.sample).await?;
+            measured_speed(&self.sandbox, args);
+            self.runs += 1;
+        }
+        if scenario == 3 && !self.mutated {
+            world::mutate(&mut self.sample, args.change_pct);
+            self.mutated = true;
+        }
+        let before = self.sandbox.stats().requests;
+        let clocks = Clocks::start();
+        let run = self.naive.push(&self.sample).await?;
+        let wall = clocks.wall();
+        self.runs += 1;
+        let (requests, by_method) = delta(&before, &self.sandbox.stats().requests);
+        let rate = requests as f64 / wall.as_secs_f64().max(1e-9);
+        let records = world::total(&self.sample);
+        Ok(json!({
+            "sample_counterparties": self.sample.counterparties.len(),
+            "records": records,
+            "measured": {
+                "wall_s": secs(wall),
+                "okdesk_requests": requests,
+                "okdesk_requests_by_method": by_method,
+                "throttled_429": run.throttled,
+                "slept_on_retry_after_s": secs(run.slept),
+                "created": run.created,
+                "updated": run.updated,
+                "failed": run.failed,
+                "first_failures": run.failures,
+                "achieved_rate_over_r": (args.rate_limit > 0).then(|| round3(rate / f64::from(args.rate_limit))),
+                "records_per_s": round3(records as f64 / wall.as_secs_f64().max(1e-9)),
+            },
+            "extrapolated_to_n": self.factor > 1.0,
+            "wall_s": round3(wall.as_secs_f64() * self.factor),
+            "okdesk_requests": (requests as f64 * self.factor).round(),
+            "note": if self.factor > 1.0 {
+                format!("measured on {} of {} counterparties with their children and all directories, scaled by records ×{:.2} (the baseline is sequential, so its time grows linearly with records)", self.sample.counterparties.len(), args.n, self.factor)
+            } else {
+                "measured on the whole base".to_owned()
+            },
+        }))
+    }
+}
+
+/// Our engine over HTTP against its own simulator, with the state file kept across scenarios.
+struct OursSession {
+    sandbox: OkdeskSandbox,
+    _dir: tempfile::TempDir,
+    state: PathBuf,
+    runs: u32,
+}
+
+impl OursSession {
+    async fn start(args: &BenchArgs, world: &DemoWorld) -> Result<Self> {
+        let sandbox = okdesk(args, world).await?;
+        let dir = tempfile::tempdir().context("a temporary directory for the state store")?;
+        let state = dir.path().join("state.sqlite");
+        Ok(OursSession {
+            sandbox,
+            _dir: dir,
+            state,
+            runs: 0,
+        })
+    }
+
+    async fn run(&mut self, scenario: u8, args: &BenchArgs) -> Result<Value> {
+        if scenario >= 2 && self.runs == 0 {
+            full_speed(&self.sandbox);
+            self.child(args, scenario, 0.0, None).await?;
+            measured_speed(&self.sandbox, args);
+            self.runs += 1;
+        }
+        let change = if scenario == 3 { args.change_pct } else { 0.0 };
+        let entities_before = self.sandbox.stats().entities;
+        let before = self.sandbox.stats().requests;
+        let limit = (args.rate_limit > 0).then_some(args.rate_limit);
+        let mut out = self.child(args, scenario, change, limit).await?;
+        self.runs += 1;
+        let after = self.sandbox.stats();
+        let (requests, by_method) = delta(&before, &after.requests);
+        let wall = out.get("wall_s").and_then(Value::as_f64).unwrap_or(0.0);
+        let created: u64 = out
+            .get("counts")
+            .and_then(Value::as_object)
+            .map(|c| c.values().filter_map(|v| v.get("created")?.as_u64()).sum())
+            .unwrap_or(0);
+        let grown: i64 = after
+            .entities
+            .iter()
+            .map(|(k, n)| *n as i64 - entities_before.get(k).copied().unwrap_or(0) as i64)
+            .sum();
+        let extra = json!({
+            "okdesk_requests_seen_by_server": requests,
+            "okdesk_requests_by_method": by_method,
+            "achieved_rate_over_r": (args.rate_limit > 0 && wall > 0.0)
+                .then(|| round3(requests as f64 / wall / f64::from(args.rate_limit))),
+            "created_by_engine": created,
+            "okdesk_entities_grown": grown,
+            "lost_records": created as i64 - grown,
+        });
+        if let (Value::Object(o), Value::Object(e)) = (&mut out, extra) {
+            o.extend(e);
+        }
+        Ok(out)
+    }
+
+    async fn child(
+        &self,
+        args: &BenchArgs,
+        scenario: u8,
+        change: f64,
+        limit: Option<u32>,
+    ) -> Result<Value> {
+        let mut extra = vec![
+            "--okdesk-url".to_owned(),
+            self.sandbox.url(),
+            "--state".to_owned(),
+            self.state.display().to_string(),
+        ];
+        if let Some(l) = limit {
+            extra.extend(["--rate-limit".to_owned(), l.to_string()]);
+        }
+        spawn_child(
+            args,
+            Variant::Http,
+            scenario,
+            change,
+            &extra,
+            Some(self.sandbox.token()),
+        )
+        .await
+    }
+}
+
+/// Runs `okdesk-1c-bench child …` and reads its JSON line.
+async fn spawn_child(
+    args: &BenchArgs,
+    variant: Variant,
+    scenario: u8,
+    change: f64,
+    extra: &[String],
+    token: Option<&str>,
+) -> Result<Value> {
+    let exe = std::env::current_exe().context("locating this binary")?;
+    let mut cmd = std::process::Command::new(exe);
+    cmd.arg("child")
+        .arg("--variant")
+        .arg(match variant {
+            Variant::Http => "http",
+            Variant::InMemory => "in-memory",
+        })
+        .args(["--scenario", &scenario.to_string()])
+        .args(["--n", &args.n.to_string()])
+        .args(["--seed", &args.seed.to_string()])
+        .args(["--change-pct", &change.to_string()])
+        .args(["--concurrency", &args.concurrency.to_string()])
+        .args(extra)
+        .stdin(Stdio::null())
+        .stderr(Stdio::inherit())
+        .stdout(Stdio::piped());
+    // The token travels in the environment, not on the command line where `ps` shows it.
+    if let Some(t) = token {
+        cmd.env("OKDESK_BENCH_TOKEN", t);
+    }
+    let output = tokio::task::spawn_blocking(move || cmd.output())
+        .await
+        .context("waiting for the child")?
+        .context("running the child")?;
+    if !output.status.success() {
+        bail!("the child run failed with {}", output.status);
+    }
+    let text = String::from_utf8_lossy(&output.stdout);
+    let line = text.lines().last().context("the child printed nothing")?;
+    serde_json::from_str(line).with_context(|| format!("the child's line is not JSON: {line}"))
+}
+
+fn skipped(s: u8, args: &BenchArgs, why: &str) -> Value {
+    json!({"scenario": s, "name": name(s), "n": args.n, "skipped": why})
+}
+
+/// Runs the selected scenarios, printing each line as soon as it is measured.
+pub(crate) async fn run_all(args: &BenchArgs) -> Result<()> {
+    let scenarios = args.scenarios()?;
+    let world = world::world(args.seed, args.n);
+    let mut baseline: Option<BaselineSession> = None;
+    let mut ours: Option<OursSession> = None;
+    for s in scenarios {
+        let line = match s {
+            1..=3 => push_line(s, args, &world, &mut baseline, &mut ours).await?,
+            4 => skipped(
+                s,
+                args,
+                &format!("the pull job is not in sync-engine yet (M = {})", args.m),
+            ),
+            5 => skipped(
+                s,
+                args,
+                &format!("the bill job is not in sync-engine yet (K = {})", args.k),
+            ),
+            _ => {
+                let path = args
+                    .metadata
+                    .clone()
+                    .unwrap_or_else(|| PathBuf::from(parse::DEFAULT_METADATA));
+                let mut line = json!({"scenario": 6, "name": name(6)});
+                if let (Value::Object(o), Value::Object(p)) = (
+                    &mut line,
+                    parse::run(
+                        &path,
+                        &world.onec,
+                        Duration::from_millis(args.parse_budget_ms),
+                    )?,
+                ) {
+                    o.extend(p);
+                }
+                line
+            }
+        };
+        let mut stdout = std::io::stdout().lock();
+        writeln!(stdout, "{line}")?;
+        stdout.flush()?;
+    }
+    Ok(())
+}
+
+async fn push_line(
+    s: u8,
+    args: &BenchArgs,
+    world: &DemoWorld,
+    baseline: &mut Option<BaselineSession>,
+    ours: &mut Option<OursSession>,
+) -> Result<Value> {
+    let mut line = json!({
+        "scenario": s,
+        "name": name(s),
+        "n": args.n,
+        "latency_ms": args.latency_ms,
+        "rate_limit": args.rate_limit,
+        "entities": world::counts(&world.onec),
+        "records": world::total(&world.onec),
+        "onec_side": "the demo snapshot in memory (the 1C OData simulator is not finished); 1C requests are not measured",
+    });
+    if s == 3 {
+        let mut copy = world.onec.clone();
+        line["changed_records"] = json!(world::mutate(&mut copy, args.change_pct));
+    }
+    let ours_value = match engine::http_unavailable() {
+        Some(why) => {
+            line["skipped"] = json!(why);
+            None
+        }
+        None => {
+            if ours.is_none() {
+                *ours = Some(OursSession::start(args, world).await?);
+            }
+            let session = ours.as_mut().expect("started just above");
+            let v = session.run(s, args).await?;
+            line["ours"] = v.clone();
+            Some(v)
+        }
+    };
+    line["engine_in_memory"] =
+        spawn_child(args, Variant::InMemory, s, args.change_pct, &[], None).await?;
+    if args.with_baseline() {
+        if baseline.is_none() {
+            *baseline = Some(BaselineSession::start(args, world).await?);
+        }
+        let session = baseline.as_mut().expect("started just above");
+        let b = session.run(s, args).await?;
+        if let Some(o) = &ours_value {
+            let ratio = |ours: Option<f64>, base: Option<f64>| match (ours, base) {
+                (Some(a), Some(b)) if b > 0.0 => Some(round3(a / b)),
+                _ => None,
+            };
+            line["ours_vs_baseline"] = json!({
+                "wall": ratio(o["wall_s"].as_f64(), b["wall_s"].as_f64()),
+                "requests": ratio(o["okdesk_requests_seen_by_server"].as_f64(), b["okdesk_requests"].as_f64()),
+            });
+        }
+        line["baseline"] = b;
+    }
+    Ok(line)
+}

@@ -1,0 +1,132 @@
+//! The 1C base the scenarios push: the shared demo world at a chosen size, its record counts, the
+//! deterministic "1 % changed" edit and the sample the bounded baseline runs on.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use chrono::NaiveDate;
+use onec_model::{Ref, Snapshot};
+use sandbox::demo::{generate, DemoSize, DemoWorld};
+
+/// The demo world with `n` counterparties (3n contacts, n contracts, n/2 objects, 2n equipment).
+pub(crate) fn world(seed: u64, n: usize) -> DemoWorld {
+    generate(seed, DemoSize::Counterparties(n))
+}
+
+/// Records per kind that a push handles, named as Okdesk names them.
+pub(crate) fn counts(s: &Snapshot) -> BTreeMap<&'static str, usize> {
+    BTreeMap::from([
+        ("companies", s.counterparties.len()),
+        ("contacts", s.contacts.len()),
+        ("agreements", s.contracts.len()),
+        ("maintenance_entities", s.service_objects.len()),
+        ("equipment", s.equipment.len()),
+        ("equipment_kinds", s.equipment_kinds.len()),
+        ("manufacturers", s.manufacturers.len()),
+        ("models", s.equipment_models.len()),
+    ])
+}
+
+/// All records a push handles.
+pub(crate) fn total(s: &Snapshot) -> usize {
+    counts(s).values().sum()
+}
+
+/// Every `step`-th record of a list, starting at a fixed offset so the first records (often the
+/// deliberately broken ones) are not always the ones picked; a list shorter than the step still
+/// gets one change, so tiny bases exercise the changed path too.
+fn picked(len: usize, step: usize) -> impl Iterator<Item = usize> {
+    let start = if len == 0 { 0 } else { (step / 2) % len };
+    (start..len).step_by(step.max(1))
+}
+
+/// Changes `pct` % of the counterparties, contacts, contracts, objects and equipment the way a
+/// 1C user would (a comment, a contract's end date); returns how many records changed.
+pub(crate) fn mutate(s: &mut Snapshot, pct: f64) -> usize {
+    let step = if pct <= 0.0 {
+        return 0;
+    } else {
+        ((100.0 / pct).round() as usize).max(1)
+    };
+    let note = |c: &mut Option<String>| {
+        let base = c.take().unwrap_or_default();
+        *c = Some(format!("{base} (изменено в 1С)").trim().to_owned());
+    };
+    let mut changed = 0;
+    for i in picked(s.counterparties.len(), step) {
+        note(&mut s.counterparties[i].comment);
+        changed += 1;
+    }
+    for i in picked(s.contacts.len(), step) {
+        note(&mut s.contacts[i].comment);
+        changed += 1;
+    }
+    let prolonged = NaiveDate::from_ymd_opt(2031, 12, 31).expect("a valid constant date");
+    for i in picked(s.contracts.len(), step) {
+        s.contracts[i].end = Some(prolonged);
+        changed += 1;
+    }
+    for i in picked(s.service_objects.len(), step) {
+        note(&mut s.service_objects[i].comment);
+        changed += 1;
+    }
+    for i in picked(s.equipment.len(), step) {
+        note(&mut s.equipment[i].comment);
+        changed += 1;
+    }
+    changed
+}
+
+/// The first `k` counterparties with everything that belongs to them and every directory, for
+/// the bounded baseline.
+pub(crate) fn sample(s: &Snapshot, k: usize) -> Snapshot {
+    let owners: BTreeSet<Ref> = s.counterparties.iter().take(k).map(|c| c.r#ref).collect();
+    let owned = |o: &Option<Ref>| o.is_some_and(|r| owners.contains(&r));
+    Snapshot {
+        counterparties: s.counterparties.iter().take(k).cloned().collect(),
+        contacts: s
+            .contacts
+            .iter()
+            .filter(|c| owned(&c.owner))
+            .cloned()
+            .collect(),
+        contracts: s
+            .contracts
+            .iter()
+            .filter(|c| owned(&c.owner))
+            .cloned()
+            .collect(),
+        service_objects: s
+            .service_objects
+            .iter()
+            .filter(|o| owned(&o.owner))
+            .cloned()
+            .collect(),
+        equipment: s
+            .equipment
+            .iter()
+            .filter(|e| owned(&e.owner))
+            .cloned()
+            .collect(),
+        ..s.clone()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn one_percent_changes_about_one_percent_and_sample_keeps_children() {
+        let w = world(1, 200);
+        let mut s = w.onec.clone();
+        let records = total(&s) - s.equipment_kinds.len() - s.manufacturers.len();
+        let changed = mutate(&mut s, 1.0);
+        let expected = records / 100;
+        assert!(changed.abs_diff(expected) <= 5, "{changed} vs {expected}");
+        assert_ne!(s, w.onec);
+        let part = sample(&w.onec, 10);
+        assert_eq!(part.counterparties.len(), 10);
+        assert!(part.contacts.len() >= 10 && part.contacts.len() < w.onec.contacts.len());
+        assert_eq!(part.equipment_kinds, w.onec.equipment_kinds);
+    }
+}
