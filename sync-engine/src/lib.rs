@@ -10,19 +10,25 @@
 //! cursors, invoice outbox, run lock), [`ports`] (extend the traits), [`report`] (the §6 JSON shape)
 //! and [`kinds`] (entity kinds and keys).
 
+pub mod bill;
 pub mod error;
 #[cfg(any(test, feature = "testing"))]
 pub mod fake;
+#[cfg(any(test, feature = "testing"))]
+pub mod fake_docs;
 pub mod kinds;
 pub mod onec;
 pub mod ports;
+pub mod pull;
 pub mod push;
 pub mod report;
 pub mod state;
 
+pub use bill::{BillJob, BillPolicy};
 pub use error::{Error, Result};
 pub use kinds::{EntityKind, OkdeskId, SyncKey};
 pub use ports::{OkdeskPort, OnecPort, PortError};
+pub use pull::{PullJob, PullPolicy};
 pub use push::{Mode, Policy, PushJob, PushPlan};
 pub use report::RunReport;
 pub use state::StateStore;

@@ -15,6 +15,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::kinds::{EntityKind, OkdeskId};
 
+pub mod documents;
+pub mod issues;
 pub mod records;
 
 pub use records::{

@@ -17,11 +17,13 @@ use serde::{Deserialize, Serialize};
 use crate::kinds::{EntityKind, OkdeskId, SyncKey};
 
 mod cache;
+mod documents;
 mod journal;
 mod lock;
 mod migrations;
 mod outbox;
 
+pub use documents::WrittenDocument;
 pub use journal::{FailureRecord, OpRecord, OpenFailure, RunId, RunSummary};
 pub use lock::LockToken;
 pub use outbox::{OutboxEntry, OutboxStatus};

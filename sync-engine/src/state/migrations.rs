@@ -97,4 +97,34 @@ pub(super) const MIGRATIONS: &[&str] = &[
         heartbeat_at TEXT    NOT NULL
     );
     "#,
+    // 2: pull and bill: issues pulled (by `updated_at`), documents written into 1C with the hash
+    // of what was written, digests of downloaded attachments, and each invoice as written into 1C
+    // (the bill outbox renders its PDF from it after a restart).
+    r#"
+    CREATE TABLE pulled_issues (
+        issue_id   INTEGER PRIMARY KEY,
+        updated_at TEXT    NOT NULL,
+        pulled_at  TEXT    NOT NULL
+    );
+    CREATE TABLE written_documents (
+        kind       TEXT    NOT NULL,
+        key        TEXT    NOT NULL,
+        issue_id   INTEGER NOT NULL,
+        onec_ref   TEXT    NOT NULL,
+        hash       TEXT    NOT NULL,
+        written_at TEXT    NOT NULL,
+        PRIMARY KEY (kind, key)
+    );
+    CREATE INDEX written_documents_by_issue ON written_documents (issue_id);
+    CREATE TABLE attachment_digests (
+        attachment_id INTEGER PRIMARY KEY,
+        sha256        TEXT    NOT NULL,
+        size          INTEGER NOT NULL
+    );
+    CREATE TABLE bill_invoices (
+        issue_id   INTEGER PRIMARY KEY,
+        invoice    TEXT    NOT NULL,
+        written_at TEXT    NOT NULL
+    );
+    "#,
 ];
