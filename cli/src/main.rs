@@ -1,8 +1,10 @@
-//! `okdesk-1c`: the command-line entry point.
+//! `okdesk-1c`: the command-line entry point. Everything happens in the library's [`okdesk_1c::run`]
+//! so that tests can run the same code in-process.
 
-fn main() {
-    eprintln!(
-        "okdesk-1c: the demo is not built yet; the engines land issue by issue (see README.md)"
-    );
-    std::process::exit(2);
+use std::process::ExitCode;
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let mut stdout = std::io::stdout();
+    okdesk_1c::run(std::env::args_os(), &mut stdout).await
 }

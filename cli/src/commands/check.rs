@@ -1,0 +1,242 @@
+//! `check`: the connection test users know from the 1C processing — for each side one of
+//! «Подключение прошло успешно», «Сервер … недоступен» or «Неверный адрес аккаунта или
+//! API-токен» — plus, for 1C, the configuration `$metadata` looks like and whatever the layout needs
+//! that the base does not publish.
+
+use std::io::Write;
+
+use anyhow::Result;
+use okdesk_client::{OkdeskClient, Query};
+use onec_adapter::odata::{CheckOutcome, OdataClient};
+use serde::Serialize;
+
+use crate::config::{Configuration, OnecSource, Settings};
+use crate::connect;
+use crate::registry;
+use crate::Ctx;
+
+/// Connected.
+pub const CONNECTED: &str = "Подключение прошло успешно";
+/// Okdesk did not answer.
+pub const OKDESK_UNREACHABLE: &str =
+    "Сервер ОкДеск недоступен — проверьте корректность адреса сайта";
+/// Okdesk refused the token (or the address is not an Okdesk account).
+pub const OKDESK_UNAUTHORIZED: &str =
+    "Неверный адрес аккаунта или API-токен — проверьте адрес и токен (ОкДеск: Настройки → API)";
+/// 1C did not answer.
+pub const ONEC_UNREACHABLE: &str =
+    "Сервер 1С недоступен — проверьте адрес публикации базы (onec.url)";
+/// 1C refused the login (or the address is not a published OData interface).
+pub const ONEC_UNAUTHORIZED: &str =
+    "Неверный адрес базы 1С, имя пользователя или пароль — проверьте onec.url, onec.user и пароль";
+
+/// One side's outcome.
+#[derive(Debug, Clone, Serialize)]
+pub struct SideCheck {
+    /// `connected`, `unreachable` or `unauthorized`.
+    pub status: &'static str,
+    /// The message for a person, in Russian, with the technical detail after it.
+    pub message: String,
+    /// 1C only: the configuration in use.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub configuration: Option<String>,
+    /// 1C only: what `$metadata` looks like.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub detected: Option<String>,
+    /// 1C only: what the layout needs that the base lacks.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub missing: Option<Vec<String>>,
+}
+
+impl SideCheck {
+    fn new(status: &'static str, message: String) -> Self {
+        SideCheck {
+            status,
+            message,
+            configuration: None,
+            detected: None,
+            missing: None,
+        }
+    }
+
+    fn connected(&self) -> bool {
+        self.status == "connected"
+    }
+}
+
+/// The whole check (§6 shape).
+#[derive(Debug, Clone, Serialize)]
+pub struct CheckReport {
+    /// Always `check`.
+    pub command: &'static str,
+    /// Both sides connected and nothing missing.
+    pub ok: bool,
+    /// Okdesk.
+    pub okdesk: SideCheck,
+    /// 1C.
+    pub onec: SideCheck,
+}
+
+/// Checks Okdesk.
+pub async fn check_okdesk(client: &OkdeskClient) -> SideCheck {
+    // The status list is small, needs only a valid token and exists on every account.
+    match client.get_json("issues/statuses", &Query::new()).await {
+        Ok(_) => SideCheck::new("connected", CONNECTED.to_owned()),
+        Err(e) => {
+            let detail = e.to_string();
+            let status = match &e {
+                okdesk_client::Error::Transport { .. } | okdesk_client::Error::Server { .. } => {
+                    "unreachable"
+                }
+                okdesk_client::Error::MaybeCommitted { .. } => "unreachable",
+                _ => "unauthorized",
+            };
+            let text = if status == "unreachable" {
+                OKDESK_UNREACHABLE
+            } else {
+                OKDESK_UNAUTHORIZED
+            };
+            SideCheck::new(status, format!("{text} ({detail})"))
+        }
+    }
+}
+
+/// Checks 1C over OData: the service document, then `$metadata`, detection and the layout's needs.
+pub async fn check_odata(s: &Settings, client: &OdataClient) -> SideCheck {
+    let mut side = match client.check().await {
+        CheckOutcome::Connected { .. } => SideCheck::new("connected", CONNECTED.to_owned()),
+        CheckOutcome::Unreachable { message } => {
+            return SideCheck::new("unreachable", format!("{ONEC_UNREACHABLE} ({message})"))
+        }
+        CheckOutcome::Unauthorized { message } => {
+            let detail = message.unwrap_or_else(|| "HTTP 401".into());
+            return SideCheck::new("unauthorized", format!("{ONEC_UNAUTHORIZED} ({detail})"));
+        }
+        CheckOutcome::Failed(e) => {
+            return SideCheck::new("unauthorized", format!("{ONEC_UNAUTHORIZED} ({e})"))
+        }
+        other => return SideCheck::new("unauthorized", format!("{ONEC_UNAUTHORIZED} ({other:?})")),
+    };
+    let meta = match client.metadata().await {
+        Ok(m) => m,
+        Err(e) => {
+            side.missing = Some(vec![format!("$metadata could not be read: {e}")]);
+            return side;
+        }
+    };
+    side.detected = match registry::detect(&meta) {
+        Ok((a, d)) => Some(format!("{} ({:?})", a.info().id, d).to_lowercase()),
+        Err(e) => Some(format!(
+            "unknown: {}",
+            e.to_string().lines().next().unwrap_or_default()
+        )),
+    };
+    match connect::adapter(s, Some(client)).await {
+        Ok(adapter) => {
+            side.configuration = Some(adapter.info().id.clone());
+            let problems: Vec<String> = adapter
+                .layout()
+                .check(&meta)
+                .iter()
+                .map(ToString::to_string)
+                .collect();
+            side.missing = Some(problems);
+        }
+        Err(e) => {
+            side.missing = Some(vec![format!("{e:#}")]);
+        }
+    }
+    side
+}
+
+/// Checks a file source: it exists and its adapter is known.
+fn check_file(s: &Settings, path: &std::path::Path) -> SideCheck {
+    let configuration = match &s.onec.configuration {
+        Configuration::Known(id) => Some(id.clone()),
+        Configuration::Layout(p) => registry::custom(p).ok().map(|a| a.info().id.clone()),
+        Configuration::Auto => None,
+    };
+    let mut side = match std::fs::metadata(path) {
+        Ok(m) if m.is_file() => SideCheck::new(
+            "connected",
+            format!("{CONNECTED} (файл {}, {} байт)", path.display(), m.len()),
+        ),
+        Ok(_) => SideCheck::new(
+            "unreachable",
+            format!("{} is not a file — проверьте onec.path", path.display()),
+        ),
+        Err(e) => SideCheck::new(
+            "unreachable",
+            format!(
+                "Файл {} недоступен: {e} — проверьте onec.path",
+                path.display()
+            ),
+        ),
+    };
+    side.configuration = configuration;
+    side
+}
+
+/// Runs the check.
+pub async fn run(ctx: &Ctx<'_>, s: &Settings) -> Result<CheckReport> {
+    let okdesk = match connect::okdesk_client(s, &ctx.env, &ctx.redactor) {
+        Ok(client) => check_okdesk(&client).await,
+        Err(e) => SideCheck::new("unauthorized", format!("{OKDESK_UNAUTHORIZED} ({e:#})")),
+    };
+    let onec = match &s.onec.source {
+        OnecSource::OData { .. } => match connect::odata_client(s, &ctx.env, &ctx.redactor) {
+            Ok(Some(client)) => check_odata(s, &client).await,
+            Ok(None) => unreachable!("an odata source always has a client"),
+            Err(e) => SideCheck::new("unauthorized", format!("{ONEC_UNAUTHORIZED} ({e:#})")),
+        },
+        OnecSource::Xml { path } | OnecSource::Xlsx { path } => check_file(s, path),
+    };
+    let ok =
+        okdesk.connected() && onec.connected() && onec.missing.as_ref().is_none_or(Vec::is_empty);
+    Ok(CheckReport {
+        command: "check",
+        ok,
+        okdesk,
+        onec,
+    })
+}
+
+/// Prints a check for a person.
+pub fn print_human(out: &mut dyn Write, r: &CheckReport) -> std::io::Result<()> {
+    let mark = |side: &SideCheck| if side.connected() { "ok " } else { "ERR" };
+    writeln!(out, "[{}] Okdesk: {}", mark(&r.okdesk), r.okdesk.message)?;
+    writeln!(out, "[{}] 1C:     {}", mark(&r.onec), r.onec.message)?;
+    if let Some(c) = &r.onec.configuration {
+        writeln!(out, "      configuration in use: {c}")?;
+    }
+    if let Some(d) = &r.onec.detected {
+        writeln!(out, "      $metadata looks like: {d}")?;
+    }
+    if let Some(missing) = &r.onec.missing {
+        if missing.is_empty() {
+            writeln!(out, "      the base publishes everything the layout needs")?;
+        } else {
+            writeln!(
+                out,
+                "      the layout needs what the base does not publish ({}); enable these objects \
+                 in «Стандартный интерфейс OData» or adjust the layout:",
+                missing.len()
+            )?;
+            for m in missing {
+                writeln!(out, "      - {m}")?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The exit code: 0 connected and complete, 1 connected with layout gaps, 2 a side not connected.
+pub fn exit_code(r: &CheckReport) -> u8 {
+    if !r.okdesk.connected() || !r.onec.connected() {
+        2
+    } else if r.ok {
+        0
+    } else {
+        1
+    }
+}

@@ -1,0 +1,223 @@
+//! The composition root proper: turns [`Settings`] into clients, adapters and the engine's ports.
+//! This is the only place that knows which implementation stands behind each port.
+
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+
+use anyhow::{anyhow, Context as _, Result};
+use async_trait::async_trait;
+use okdesk_client::{ApiToken, OkdeskClient};
+use onec_adapter::odata::{ClientOptions, Format, OdataClient};
+use onec_adapter::{Adapter, Diagnostic, Severity};
+use sync_engine::ports::{OnecRead, RawCache};
+use sync_engine::{OkdeskPort, OnecPort, PortError};
+
+use crate::config::{Configuration, OnecSource, Settings};
+use crate::env::Env;
+use crate::logging::Redactor;
+use crate::registry;
+
+/// Reads the Okdesk token (registering it with the log redactor) and builds the client.
+pub fn okdesk_client(s: &Settings, env: &Env, redactor: &Redactor) -> Result<OkdeskClient> {
+    let token = env.secret(&s.okdesk.token, "the Okdesk API token", "okdesk.token")?;
+    redactor.add(&token);
+    OkdeskClient::builder(&s.okdesk.url, ApiToken::new(token))
+        .rate_limit(s.okdesk.rate_limit, s.okdesk.burst)
+        .max_concurrency(s.okdesk.concurrency)
+        .timeout(s.okdesk.timeout)
+        .account_time_zone(okdesk_client::time::AccountTimeZone(s.time_zone))
+        .build()
+        .map_err(|e| {
+            anyhow!(
+                "config file {}: key `okdesk.url`: {e}\n  fix: write the account address, e.g. \
+                 \"https://acme.okdesk.ru\"",
+                s.path.display()
+            )
+        })
+}
+
+/// The OData client for an `odata` source, or `None` for file sources.
+pub fn odata_client(s: &Settings, env: &Env, redactor: &Redactor) -> Result<Option<OdataClient>> {
+    let OnecSource::OData {
+        url,
+        user,
+        password,
+    } = &s.onec.source
+    else {
+        return Ok(None);
+    };
+    let password = env.secret(password, "the 1C password", "onec.password")?;
+    redactor.add(&password);
+    let mut options = ClientOptions::default();
+    if s.onec.atom {
+        options.format = Format::Atom;
+    }
+    if let Some(n) = s.onec.page_size {
+        options.page_size = n;
+    }
+    if let Some(t) = s.onec.timeout {
+        options.timeout = t;
+    }
+    let client = OdataClient::with_options(url, user, &password, options).map_err(|e| {
+        anyhow!(
+            "config file {}: key `onec.url`: {e}\n  fix: write the published base's address, e.g. \
+             \"http://1c-server/trade/odata/standard.odata\"",
+            s.path.display()
+        )
+    })?;
+    Ok(Some(client))
+}
+
+/// The adapter the config names, or the one `$metadata` matches (`configuration = "auto"`).
+pub async fn adapter(s: &Settings, odata: Option<&OdataClient>) -> Result<Arc<dyn Adapter>> {
+    match &s.onec.configuration {
+        Configuration::Known(id) => registry::by_id(id)
+            .map(registry::Shared::arc)
+            .ok_or_else(|| anyhow!("no built-in adapter `{id}`")),
+        Configuration::Layout(path) => registry::custom(path),
+        Configuration::Auto => {
+            let client = odata.ok_or_else(|| {
+                anyhow!("configuration = \"auto\" needs an OData source to read $metadata from")
+            })?;
+            let meta = client
+                .metadata()
+                .await
+                .context("reading 1C $metadata to detect the configuration")?;
+            let (found, _) = registry::detect(&meta)?;
+            tracing::info!(configuration = %found.info().id, "detected the 1C configuration");
+            Ok(registry::Shared::arc(found))
+        }
+    }
+}
+
+/// The 1C port and its adapter.
+pub async fn onec_port(
+    s: &Settings,
+    env: &Env,
+    redactor: &Redactor,
+) -> Result<(Arc<dyn OnecPort>, Arc<dyn Adapter>)> {
+    let odata = odata_client(s, env, redactor)?;
+    let adapter = adapter(s, odata.as_ref()).await?;
+    let port: Arc<dyn OnecPort> = match (&s.onec.source, odata) {
+        (OnecSource::OData { .. }, Some(client)) => Arc::new(
+            sync_engine::onec::OdataOnecPort::new(adapter.clone(), client),
+        ),
+        (OnecSource::Xml { path }, _) => Arc::new(FileOnecPort::new(
+            adapter.clone(),
+            path.clone(),
+            FileKind::Xml,
+        )),
+        (OnecSource::Xlsx { path }, _) => Arc::new(FileOnecPort::new(
+            adapter.clone(),
+            path.clone(),
+            FileKind::Xlsx,
+        )),
+        (OnecSource::OData { .. }, None) => unreachable!("an odata source always has a client"),
+    };
+    Ok((port, adapter))
+}
+
+/// The Okdesk port over the client.
+pub fn okdesk_port(client: OkdeskClient) -> Arc<dyn OkdeskPort> {
+    Arc::new(sync_engine::OkdeskApiPort::new(client))
+}
+
+/// Which file format a [`FileOnecPort`] reads.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FileKind {
+    /// A universal XML exchange file.
+    Xml,
+    /// Lists saved as a spreadsheet.
+    Xlsx,
+}
+
+/// The 1C side read from an exported file instead of a live base: the whole file is read on each
+/// run (a file has no `DataVersion` to skip unchanged rows by), then mapped by the adapter.
+pub struct FileOnecPort {
+    adapter: Arc<dyn Adapter>,
+    path: PathBuf,
+    kind: FileKind,
+    reads: AtomicU64,
+}
+
+impl FileOnecPort {
+    /// A port over a file.
+    pub fn new(adapter: Arc<dyn Adapter>, path: PathBuf, kind: FileKind) -> Self {
+        FileOnecPort {
+            adapter,
+            path,
+            kind,
+            reads: AtomicU64::new(0),
+        }
+    }
+}
+
+fn file_error(path: &std::path::Path, e: impl std::fmt::Display) -> PortError {
+    PortError::new(
+        sync_engine::ports::ErrorClass::Transport,
+        format!("{}: {e}", path.display()),
+    )
+}
+
+#[async_trait]
+impl OnecPort for FileOnecPort {
+    fn configuration(&self) -> &str {
+        &self.adapter.info().id
+    }
+
+    async fn read(&self, _cache: &RawCache) -> Result<OnecRead, PortError> {
+        self.reads.fetch_add(1, Ordering::Relaxed);
+        let adapter = self.adapter.clone();
+        let path = self.path.clone();
+        let kind = self.kind;
+        tokio::task::spawn_blocking(move || match kind {
+            FileKind::Xml => {
+                let file = std::fs::File::open(&path).map_err(|e| file_error(&path, e))?;
+                let read = onec_adapter::xml::read_for_layout(
+                    std::io::BufReader::new(file),
+                    adapter.layout(),
+                )
+                .map_err(|e| file_error(&path, e))?;
+                let mapped = adapter.map(&read.dataset);
+                Ok(OnecRead {
+                    snapshot: mapped.value,
+                    diagnostics: mapped.diagnostics,
+                    cache: Default::default(),
+                })
+            }
+            FileKind::Xlsx => {
+                let import = onec_adapter::xlsx::import_path(&path, &Default::default())
+                    .map_err(|e| file_error(&path, e))?;
+                let diagnostics = import
+                    .problems
+                    .iter()
+                    .map(|p| Diagnostic {
+                        set: p.sheet.clone(),
+                        key: None,
+                        field: p.title.clone(),
+                        value: p.value.clone(),
+                        message: format!("row {}: {}", p.row, p.message),
+                        severity: p.severity,
+                    })
+                    .collect();
+                Ok(OnecRead {
+                    snapshot: import.snapshot,
+                    diagnostics,
+                    cache: Default::default(),
+                })
+            }
+        })
+        .await
+        .map_err(|e| file_error(&self.path, e))?
+    }
+
+    fn requests(&self) -> u64 {
+        self.reads.load(Ordering::Relaxed)
+    }
+}
+
+/// Whether a diagnostic is worth a warning line.
+pub fn is_warning(d: &Diagnostic) -> bool {
+    d.severity >= Severity::Warning
+}
