@@ -14,6 +14,7 @@ use reqwest::Method;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use tokio::sync::Semaphore;
+use tracing::Instrument;
 use url::Url;
 
 use crate::error::{Error, Result};
@@ -273,7 +274,14 @@ impl OkdeskClient {
     }
 
     /// Sends `req`, retrying as [`RetryPolicy`] describes; returns a 2xx answer or the error.
+    /// Runs inside a `okdesk_request` span that names the endpoint (never the URL, which holds the
+    /// token).
     pub(crate) async fn execute(&self, req: &ApiRequest) -> Result<RawResponse> {
+        let span = tracing::debug_span!("okdesk_request", endpoint = %req.endpoint());
+        self.execute_in_span(req).instrument(span).await
+    }
+
+    async fn execute_in_span(&self, req: &ApiRequest) -> Result<RawResponse> {
         let endpoint = req.endpoint();
         let url = self.url(req)?;
         let idempotent = req.method != Method::POST;

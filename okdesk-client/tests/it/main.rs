@@ -7,6 +7,7 @@ mod companies;
 mod contacts;
 mod errors;
 mod issues;
+mod logging;
 mod other_endpoints;
 mod pagination;
 mod retries;
