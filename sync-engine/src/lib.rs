@@ -17,6 +17,7 @@ pub mod fake;
 #[cfg(any(test, feature = "testing"))]
 pub mod fake_docs;
 pub mod kinds;
+pub mod okdesk;
 pub mod onec;
 pub mod ports;
 pub mod pull;
@@ -27,6 +28,7 @@ pub mod state;
 pub use bill::{BillJob, BillPolicy};
 pub use error::{Error, Result};
 pub use kinds::{EntityKind, OkdeskId, SyncKey};
+pub use okdesk::OkdeskApiPort;
 pub use ports::{OkdeskPort, OnecPort, PortError};
 pub use pull::{PullJob, PullPolicy};
 pub use push::{Mode, Policy, PushJob, PushPlan};

@@ -1,0 +1,406 @@
+//! The rig of the sandbox push tests: an Okdesk simulator loaded with the demo world, the real
+//! `OkdeskApiPort` behind a wrapper that can fail the k-th write, the 1C side, and one state store
+//! shared by every run of a test; plus helpers that read the simulator's end state.
+
+#![allow(dead_code, unreachable_pub)]
+
+use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use async_trait::async_trait;
+use okdesk_client::{ApiToken, OkdeskClient, RetryPolicy};
+use onec_model::{ContactState, Counterparty, Ref, Snapshot};
+use sandbox::demo::{generate, DemoSize, DemoWorld};
+use sandbox::okdesk::{OkdeskConfig, OkdeskSandbox};
+use serde_json::Value;
+use sync_engine::fake::FakeOnec;
+use sync_engine::ports::{
+    ErrorClass, Lookup, ObservedCompany, ObservedContact, ObservedDirectoryItem, OkdeskPort,
+    OnecPort, PortError, Record,
+};
+use sync_engine::report::RunReport;
+use sync_engine::{EntityKind, OkdeskApiPort, OkdeskId, Policy, PushJob, StateStore};
+
+/// The 1C configurations the tests loop over.
+pub const CONFIGURATIONS: &[&str] = &["fake"];
+
+/// The demo seed (small world: 12 counterparties).
+pub const SEED: u64 = 7;
+
+/// How an injected failure behaves.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Injected {
+    /// The write never reaches Okdesk (HTTP 500 before it is applied).
+    Refuse,
+    /// The write is applied by Okdesk but its answer is lost (a timeout after sending).
+    LoseResponse,
+}
+
+/// The real port with a write counter and an injected failure at the k-th write.
+pub struct Flaky {
+    inner: OkdeskApiPort,
+    writes: AtomicU64,
+    fail_at: Mutex<Option<(u64, Injected)>>,
+}
+
+impl Flaky {
+    /// Makes the `k`-th write (1-based, over the port's life) fail as `how`.
+    pub fn fail_at(&self, k: u64, how: Injected) {
+        *self.fail_at.lock().unwrap() = Some((k, how));
+    }
+
+    /// Writes attempted so far.
+    pub fn writes(&self) -> u64 {
+        self.writes.load(Ordering::SeqCst)
+    }
+
+    fn slot(&self) -> Option<Injected> {
+        let n = self.writes.fetch_add(1, Ordering::SeqCst) + 1;
+        let mut fail = self.fail_at.lock().unwrap();
+        match *fail {
+            Some((k, how)) if k == n => {
+                *fail = None;
+                Some(how)
+            }
+            _ => None,
+        }
+    }
+
+    async fn guarded<T>(
+        &self,
+        call: impl std::future::Future<Output = Result<T, PortError>>,
+    ) -> Result<T, PortError> {
+        match self.slot() {
+            None => call.await,
+            Some(Injected::Refuse) => {
+                Err(PortError::new(ErrorClass::Server, "injected failure").with_status(500))
+            }
+            Some(Injected::LoseResponse) => {
+                call.await?;
+                let mut e = PortError::new(ErrorClass::Transport, "operation timed out (injected)");
+                e.maybe_committed = true;
+                Err(e)
+            }
+        }
+    }
+}
+
+#[async_trait]
+impl OkdeskPort for Flaky {
+    async fn list_companies(&self) -> Result<Vec<ObservedCompany>, PortError> {
+        self.inner.list_companies().await
+    }
+
+    async fn list_contacts(&self) -> Result<Vec<ObservedContact>, PortError> {
+        self.inner.list_contacts().await
+    }
+
+    async fn list_directory(
+        &self,
+        kind: EntityKind,
+    ) -> Result<Vec<ObservedDirectoryItem>, PortError> {
+        self.inner.list_directory(kind).await
+    }
+
+    async fn find(&self, lookup: &Lookup) -> Result<Option<OkdeskId>, PortError> {
+        self.inner.find(lookup).await
+    }
+
+    async fn create(&self, record: &Record) -> Result<OkdeskId, PortError> {
+        self.guarded(self.inner.create(record)).await
+    }
+
+    async fn update(&self, id: OkdeskId, record: &Record) -> Result<(), PortError> {
+        self.guarded(self.inner.update(id, record)).await
+    }
+
+    async fn set_crm_1c_id(
+        &self,
+        kind: EntityKind,
+        id: OkdeskId,
+        crm_1c_id: &str,
+    ) -> Result<(), PortError> {
+        self.guarded(self.inner.set_crm_1c_id(kind, id, crm_1c_id))
+            .await
+    }
+
+    async fn set_active(
+        &self,
+        kind: EntityKind,
+        id: OkdeskId,
+        active: bool,
+    ) -> Result<(), PortError> {
+        self.guarded(self.inner.set_active(kind, id, active)).await
+    }
+
+    fn requests(&self) -> u64 {
+        self.inner.requests()
+    }
+}
+
+/// The 1C side of a rig.
+pub struct Onec {
+    fake: Arc<FakeOnec>,
+}
+
+impl Onec {
+    fn start(_configuration: &str, world: &DemoWorld) -> Onec {
+        Onec {
+            fake: Arc::new(FakeOnec::new(world.onec.clone())),
+        }
+    }
+
+    fn port(&self) -> Arc<dyn OnecPort> {
+        self.fake.clone()
+    }
+
+    fn edit(&self, f: impl FnOnce(&mut Snapshot)) {
+        self.fake.edit(f);
+    }
+}
+
+/// POST and PATCH counts of the Okdesk simulator.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Writes {
+    post: u64,
+    patch: u64,
+}
+
+/// Both sandboxes, the port and one state store.
+pub struct Rig {
+    pub okdesk: OkdeskSandbox,
+    pub port: Arc<Flaky>,
+    pub onec: Onec,
+    pub state: Arc<Mutex<StateStore>>,
+    /// The 1C data as the tests last left it (edits are mirrored here).
+    pub world: DemoWorld,
+}
+
+/// Whether a counterparty is meant to reach Okdesk (no deletion mark, upload flag not off).
+pub fn pushable(c: &Counterparty) -> bool {
+    !c.deletion_mark && c.upload != Some(false)
+}
+
+impl Rig {
+    /// Starts an Okdesk simulator with the demo world and a 1C side of `configuration`.
+    pub async fn start(configuration: &str) -> Rig {
+        let world = generate(SEED, DemoSize::Small);
+        let okdesk = OkdeskSandbox::start(OkdeskConfig::default().world(world.clone()))
+            .await
+            .unwrap();
+        let client = OkdeskClient::builder(&okdesk.url(), ApiToken::new(okdesk.token()))
+            .rate_limit(0, 1)
+            .max_concurrency(8)
+            .timeout(Duration::from_secs(10))
+            .retry(RetryPolicy::none())
+            .build()
+            .unwrap();
+        let port = Arc::new(Flaky {
+            inner: OkdeskApiPort::new(client),
+            writes: AtomicU64::new(0),
+            fail_at: Mutex::new(None),
+        });
+        let onec = Onec::start(configuration, &world);
+        Rig {
+            okdesk,
+            port,
+            onec,
+            state: Arc::new(Mutex::new(StateStore::open_in_memory().unwrap())),
+            world,
+        }
+    }
+
+    /// Runs one push; panics only if the run could not be done at all.
+    pub async fn push(&self, policy: Policy) -> RunReport {
+        let job = PushJob::with_shared_state(
+            self.port.clone(),
+            self.onec.port(),
+            self.state.clone(),
+            policy,
+        );
+        job.run(false, &|_| {}).await.unwrap()
+    }
+
+    /// Changes the 1C data as a user would.
+    pub fn edit(&mut self, f: impl Fn(&mut Snapshot)) {
+        f(&mut self.world.onec);
+        self.onec.edit(f);
+    }
+
+    /// The simulator's POST and PATCH counts so far.
+    pub fn writes(&self) -> Writes {
+        let stats = self.okdesk.stats().requests.by_method;
+        Writes {
+            post: stats.get("POST").copied().unwrap_or(0),
+            patch: stats.get("PATCH").copied().unwrap_or(0),
+        }
+    }
+
+    /// (POST, PATCH) made since `mark`.
+    pub fn writes_since(&self, mark: Writes) -> (u64, u64) {
+        let now = self.writes();
+        (now.post - mark.post, now.patch - mark.patch)
+    }
+
+    /// The company holding exactly this `crm_1c_id`, as the API shows it.
+    pub fn company_by_crm(&self, key: &str) -> Option<Value> {
+        self.okdesk
+            .companies()
+            .into_iter()
+            .find(|c| c["crm_1c_id"].as_str() == Some(key))
+    }
+
+    /// The id of the company holding exactly this `crm_1c_id`.
+    pub fn company_id_by_crm(&self, key: &str) -> Option<u64> {
+        self.company_by_crm(key).and_then(|c| c["id"].as_u64())
+    }
+
+    fn seeds_with_inn(&self, inn: Option<&String>) -> usize {
+        self.world
+            .okdesk
+            .companies
+            .iter()
+            .filter(|s| Some(&s.inn) == inn)
+            .count()
+    }
+
+    /// A pushable counterparty no hand-made company shares an INN with (so push creates it).
+    pub fn created_counterparty(&self) -> Ref {
+        self.world
+            .onec
+            .counterparties
+            .iter()
+            .filter(|c| pushable(c) && self.seeds_with_inn(c.inn.as_ref()) == 0)
+            .map(|c| c.r#ref)
+            .next()
+            .expect("the demo world has new counterparties")
+    }
+
+    /// Sets a pushable contract's end before its start (Okdesk answers 422); returns its ref.
+    pub fn broken_contract(&mut self) -> Ref {
+        let owners: Vec<Ref> = self
+            .world
+            .onec
+            .counterparties
+            .iter()
+            .filter(|c| pushable(c) && self.seeds_with_inn(c.inn.as_ref()) < 2)
+            .map(|c| c.r#ref)
+            .collect();
+        let target = self
+            .world
+            .onec
+            .contracts
+            .iter()
+            .find(|k| {
+                !k.deletion_mark
+                    && k.upload != Some(false)
+                    && k.start.is_some()
+                    && k.owner.is_some_and(|o| owners.contains(&o))
+            })
+            .map(|k| k.r#ref)
+            .expect("the demo world has pushable contracts");
+        self.edit(|s| {
+            let k = s
+                .contracts
+                .iter_mut()
+                .find(|k| k.r#ref == target)
+                .expect("the contract");
+            let start = k.start.expect("a start date");
+            k.end = Some(start - chrono::Duration::days(10));
+        });
+        target
+    }
+
+    /// Gives a pushable contact of a new counterparty seed 001's `<ivanii@mail.okdesk.com>`.
+    pub fn bracketed_email(&mut self) -> Ref {
+        let owner = self.created_counterparty();
+        let target = self
+            .world
+            .onec
+            .contacts
+            .iter()
+            .find(|c| {
+                c.owner == Some(owner)
+                    && !c.deletion_mark
+                    && c.upload != Some(false)
+                    && matches!(c.state, None | Some(ContactState::Working))
+            })
+            .map(|c| c.r#ref)
+            .expect("the new counterparty has a pushable contact");
+        self.edit(|s| {
+            let c = s
+                .contacts
+                .iter_mut()
+                .find(|c| c.r#ref == target)
+                .expect("the contact");
+            c.emails = vec!["<ivanii@mail.okdesk.com>".into()];
+        });
+        target
+    }
+}
+
+/// Removes ids and timestamps everywhere, so records of two runs compare by content.
+fn strip(v: &mut Value) {
+    match v {
+        Value::Object(map) => {
+            for key in ["id", "created_at", "updated_at"] {
+                map.remove(key);
+            }
+            map.values_mut().for_each(strip);
+        }
+        Value::Array(items) => items.iter_mut().for_each(strip),
+        _ => {}
+    }
+}
+
+/// What Okdesk holds, independent of ids and creation order: per kind, the sorted records with
+/// references replaced by the referenced record's key (`crm_1c_id`, else its name).
+pub fn end_state(okdesk: &OkdeskSandbox) -> BTreeMap<String, Vec<String>> {
+    let companies = okdesk.companies();
+    let company_key: BTreeMap<u64, String> = companies
+        .iter()
+        .map(|c| {
+            let key = c["crm_1c_id"]
+                .as_str()
+                .map_or_else(|| c["name"].to_string(), str::to_owned);
+            (c["id"].as_u64().unwrap_or(0), key)
+        })
+        .collect();
+    let objects = okdesk.maintenance_entities();
+    let object_key: BTreeMap<u64, String> = objects
+        .iter()
+        .map(|m| (m["id"].as_u64().unwrap_or(0), m["name"].to_string()))
+        .collect();
+    let relink = |mut v: Value| {
+        for (field, keys) in [
+            ("company_id", &company_key),
+            ("maintenance_entity_id", &object_key),
+        ] {
+            if let Some(id) = v[field].as_u64() {
+                v[field] = Value::String(keys.get(&id).cloned().unwrap_or_default());
+            }
+        }
+        strip(&mut v);
+        v.to_string()
+    };
+    let mut state = BTreeMap::new();
+    for (kind, records) in [
+        ("companies", companies.clone()),
+        ("contacts", okdesk.contacts()),
+        ("agreements", okdesk.agreements()),
+        ("objects", objects.clone()),
+        ("equipment", okdesk.equipment()),
+    ] {
+        let mut rows: Vec<String> = records.into_iter().map(relink).collect();
+        rows.sort();
+        state.insert(kind.to_owned(), rows);
+    }
+    let counts = okdesk.stats().entities;
+    state.insert(
+        "counts".to_owned(),
+        counts.iter().map(|(k, n)| format!("{k}={n}")).collect(),
+    );
+    state
+}
