@@ -169,10 +169,10 @@ pub async fn run(ctx: &Ctx<'_>, out: &mut dyn Write, a: &DemoArgs) -> Result<u8>
             if !push.failures.is_empty() {
                 writeln!(
                     out,
-                    "The failures above are deliberate: the demo 1C data holds the defects real \
-                     bases have (an e-mail in angle brackets, a Cyrillic letter in an address, two \
-                     addresses in one field). Each is reported with the record, the field and \
-                     Okdesk's message, and retried on the next run once fixed in 1C.\n"
+                    "The failures above are deliberate: the demo data holds the defects real data \
+                     has (broken e-mails in 1C, one INN on two companies made by hand in Okdesk). \
+                     Each is reported with the record, the field, the value and the reason, and \
+                     retried on the next run once fixed.\n"
                 )?;
             }
         }

@@ -7,6 +7,7 @@ use std::time::Duration;
 use anyhow::{anyhow, Context as _, Result};
 use sandbox::demo::{DemoSize, DemoWorld};
 use sandbox::okdesk::{Faults, OkdeskConfig, OkdeskSandbox};
+use sandbox::onec::{Faults as OnecFaults, OnecConfig, OnecSandbox};
 
 use crate::args::ConfigurationArg;
 
@@ -58,8 +59,8 @@ pub struct Sims {
 pub struct OnecHandle {
     /// Where it listens and how to log in.
     pub endpoint: OnecEndpoint,
-    /// Keeps the server alive.
-    _server: Box<dyn std::any::Any + Send>,
+    /// The server (stops when dropped).
+    pub server: OnecSandbox,
 }
 
 fn addr(port: Option<u16>) -> Option<std::net::SocketAddr> {
@@ -95,8 +96,31 @@ pub async fn start(o: &SimOptions) -> Result<Sims> {
     })
 }
 
-async fn start_onec(_o: &SimOptions, _world: &DemoWorld) -> Result<OnecHandle, String> {
-    Err("the 1C simulator is not built into this version yet".to_owned())
+async fn start_onec(o: &SimOptions, world: &DemoWorld) -> Result<OnecHandle, String> {
+    let configuration: sandbox::onec::Configuration = o
+        .configuration
+        .as_str()
+        .parse()
+        .map_err(|e: sandbox::onec::UnknownConfiguration| e.to_string())?;
+    let mut config = OnecConfig::new(configuration)
+        .seed(o.seed)
+        .world(world.clone())
+        .latency(o.latency);
+    if o.fault_rate > 0.0 {
+        config = config.faults(OnecFaults::server_errors(o.fault_rate));
+    }
+    config.addr = addr(o.onec_port);
+    let server = OnecSandbox::start(config)
+        .await
+        .map_err(|e| format!("cannot start the 1C simulator: {e}"))?;
+    Ok(OnecHandle {
+        endpoint: OnecEndpoint {
+            url: server.url(),
+            user: server.user().to_owned(),
+            password: server.password().to_owned(),
+        },
+        server,
+    })
 }
 
 /// The files of a ready config.

@@ -86,7 +86,6 @@ pub(crate) struct PushFile {
 pub(crate) struct PullFile {
     pub(crate) since: Option<String>,
     pub(crate) overlap_days: Option<u32>,
-    pub(crate) private_comments: Option<bool>,
     pub(crate) attachments: Option<bool>,
 }
 
@@ -99,6 +98,9 @@ pub(crate) struct BillFile {
     pub(crate) service_item: Option<String>,
     pub(crate) upload: Option<String>,
     pub(crate) organization: Option<String>,
+    pub(crate) comment_author: Option<String>,
+    pub(crate) default_vat: Option<String>,
+    pub(crate) overlap_days: Option<u32>,
 }
 
 /// `[schedule]`.

@@ -13,6 +13,8 @@ use std::time::Duration;
 
 use anyhow::{anyhow, Context as _, Result};
 use chrono::FixedOffset;
+use onec_model::{Ref, VatRate};
+use sync_engine::bill::ItemKey;
 use sync_engine::push::{DeletionPolicy, Portions};
 use sync_engine::{EntityKind, Mode, Policy};
 
@@ -134,21 +136,9 @@ pub struct PullSettings {
     pub since: Option<chrono::NaiveDate>,
     /// Days re-read before the cursor (Okdesk's `updated_since` is day-granular).
     pub overlap_days: u32,
-    /// Whether private comments are written to 1C.
-    pub private_comments: bool,
-    /// Whether attachments are listed in 1C.
+    /// Whether attachments are downloaded (into `files/attachments`); otherwise only their digests
+    /// are kept.
     pub attachments: bool,
-}
-
-/// How invoice lines find their 1C item.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum ItemMatch {
-    /// By the Okdesk service code = 1C item code.
-    Code,
-    /// By the article (`Артикул`).
-    Article,
-    /// By name.
-    Name,
 }
 
 /// `[bill]`.
@@ -157,13 +147,19 @@ pub struct BillSettings {
     /// Issue status codes whose specifications are billed.
     pub statuses: Vec<String>,
     /// How lines find items.
-    pub item_match: ItemMatch,
-    /// The 1C item used for services that match none.
+    pub item_key: ItemKey,
+    /// The 1C item used for services that match none (a price-list code or a `Ref_Key`).
     pub service_item: Option<String>,
     /// Whether the PDF comment is public (visible to the client).
     pub public_upload: bool,
-    /// The organization (our company) by name or INN, when the base has several.
-    pub organization: Option<String>,
+    /// The organization invoices are issued from, when the base has several.
+    pub organization: Option<Ref>,
+    /// The Okdesk employee the PDF comment is written as: an id or an e-mail.
+    pub comment_author: Option<String>,
+    /// The VAT rate of a line when nothing else names one.
+    pub default_vat: VatRate,
+    /// Days re-read before the cursor.
+    pub overlap_days: u32,
 }
 
 /// A checked cron schedule with its text.
@@ -779,7 +775,6 @@ fn pull_settings(raw: &FileConfig, path: &Path) -> Result<PullSettings> {
     Ok(PullSettings {
         since,
         overlap_days: p.overlap_days.unwrap_or(1),
-        private_comments: p.private_comments.unwrap_or(true),
         attachments: p.attachments.unwrap_or(true),
     })
 }
@@ -798,37 +793,72 @@ fn bill_settings(raw: &FileConfig, path: &Path) -> Result<BillSettings> {
             "list the status codes whose issues are billed, e.g. statuses = [\"completed\", \"closed\"]",
         ));
     }
-    let item_match = match b.item_match.as_deref() {
-        None | Some("code") => ItemMatch::Code,
-        Some("article") => ItemMatch::Article,
-        Some("name") => ItemMatch::Name,
+    let item_key = match b.item_match.as_deref() {
+        None | Some("article") => ItemKey::Article,
+        Some("code") => ItemKey::Code,
         Some(other) => {
             return Err(key_error(
                 path,
                 "bill.item_match",
                 format!("unknown match field `{other}`"),
-                "use \"code\" (Okdesk service code = 1C item code), \"article\" or \"name\"",
+                "use \"article\" (Okdesk price-list code = 1C «Артикул») or \"code\" (= the item's code)",
             ))
         }
     };
     let public_upload = match b.upload.as_deref() {
-        None | Some("private") => false,
-        Some("public") => true,
+        None | Some("public") => true,
+        Some("private") => false,
         Some(other) => {
             return Err(key_error(
                 path,
                 "bill.upload",
                 format!("unknown upload visibility `{other}`"),
-                "use \"private\" (staff only) or \"public\" (the client sees the invoice)",
+                "use \"public\" (the client sees the invoice) or \"private\" (staff only)",
             ))
         }
     };
+    let organization = match b.organization.as_deref().map(str::trim) {
+        None | Some("") => None,
+        Some(text) => Some(text.parse::<Ref>().map_err(|e| {
+            key_error(
+                path,
+                "bill.organization",
+                format!("`{text}` is not a 1C reference: {e}"),
+                "write the organization's Ref_Key (a GUID, as in Catalog_Организации), or remove \
+                 the key to use the base's first organization",
+            )
+        })?),
+    };
+    let default_vat = match b.default_vat.as_deref() {
+        None => VatRate::Without,
+        Some(text) => text.parse::<VatRate>().map_err(|e| {
+            key_error(
+                path,
+                "bill.default_vat",
+                format!("`{text}` is not a VAT rate: {e}"),
+                "write \"без НДС\", \"0%\", \"5%\", \"7%\", \"10%\" or \"20%\"",
+            )
+        })?,
+    };
+    if let Some(d) = b.overlap_days {
+        if d > 31 {
+            return Err(key_error(
+                path,
+                "bill.overlap_days",
+                format!("{d} days re-reads too much on every run"),
+                "use 0 to 31",
+            ));
+        }
+    }
     Ok(BillSettings {
         statuses,
-        item_match,
+        item_key,
         service_item: b.service_item.clone().filter(|s| !s.trim().is_empty()),
         public_upload,
-        organization: b.organization.clone().filter(|s| !s.trim().is_empty()),
+        organization,
+        comment_author: b.comment_author.clone().filter(|s| !s.trim().is_empty()),
+        default_vat,
+        overlap_days: b.overlap_days.unwrap_or(1),
     })
 }
 

@@ -88,22 +88,26 @@ on_deletion = "archive"
 # since = "2024-01-01"
 # Days re-read before the last cursor (Okdesk filters changed issues by day).
 overlap_days = 1
-# Write private comments to 1C as well.
-private_comments = true
-# List attachments in 1C.
+# Download attachments into `files`/attachments (otherwise only their digests are kept).
 attachments = true
 
 [bill]
 # Issue statuses whose specifications become invoices.
 statuses = ["completed", "closed"]
-# How a service line finds its 1C item: "code", "article" or "name".
-item_match = "code"
-# The 1C item used for services that match none (default: such lines fail the invoice).
-# service_item = "Услуги по обслуживанию"
-# The PDF comment on the issue: "private" (staff only) or "public" (the client sees it).
-upload = "private"
-# Our organization by name or INN, when the base has several.
-# organization = "ООО «Сервис»"
+# How a specification line finds its 1C item: the Okdesk price-list code equals the item's
+# "article" («Артикул») or its "code".
+item_match = "article"
+# The item used for lines that match none (a price-list code or a Ref_Key; default: such lines fail
+# the invoice).
+# service_item = "SERVICE"
+# The PDF comment on the issue: "public" (the client sees the invoice) or "private" (staff only).
+upload = "public"
+# The Okdesk employee the comment is written as (an id or an e-mail; default: the first employee).
+# comment_author = "billing@acme.ru"
+# The organization invoices are issued from, as its Ref_Key (default: the base's first one).
+# organization = "8a6b3f1e-0000-0000-0000-000000000000"
+# The VAT rate of a line when neither the line nor the item names one.
+default_vat = "без НДС"
 
 [schedule]
 # For `okdesk-1c run`: separate cron schedules (5 fields: minute hour day month weekday).
