@@ -1,17 +1,21 @@
-//! Push against the sandboxes: the real `OkdeskApiPort` over `okdesk-client` talking HTTP to the
-//! Okdesk simulator, the 1C side fed with the shared demo world. Covers the "done when" list of
-//! the push issue: first push creates and links by INN, a second push writes nothing, one change
-//! makes one PATCH, add-only leaves changes alone, a deletion mark archives, an interrupted run
-//! resumes to the same state without duplicates, and bad records (ambiguous INN, broken e-mails,
-//! a 422 from the server) are reported while everything else syncs.
+//! Push against both sandboxes, for every configuration: the real `OkdeskApiPort` over
+//! `okdesk-client` talking HTTP to the Okdesk simulator, and the real `OdataOnecPort` reading the
+//! 1C OData simulator through the configuration's adapter, both loaded with one demo world.
+//!
+//! Covers the "done when" list of the push issue: the first push creates what is valid and links
+//! the hand-made companies by INN, a second push writes nothing, one change in 1C makes one PATCH,
+//! add-only leaves changes alone, a deletion mark archives, a run interrupted after k writes
+//! resumes to the same Okdesk state without duplicates, and bad records (an ambiguous INN, broken
+//! e-mails, a 422 from the server) are reported while everything else syncs.
 
 mod push_support;
 
-use std::collections::BTreeMap;
-
-use push_support::{end_state, pushable, Injected, Rig, CONFIGURATIONS};
+use push_support::{
+    bracket_email, break_contract, end_state, mark_new_contract, pushable, Injected, Rig,
+    CONFIGURATIONS,
+};
 use sync_engine::push::Mode;
-use sync_engine::report::RunReport;
+use sync_engine::report::{FailureReport, RunReport};
 use sync_engine::Policy;
 
 fn add_only() -> Policy {
@@ -21,10 +25,7 @@ fn add_only() -> Policy {
     }
 }
 
-fn failures_of<'a>(
-    report: &'a RunReport,
-    entity: &str,
-) -> Vec<&'a sync_engine::report::FailureReport> {
+fn failures_of<'a>(report: &'a RunReport, entity: &str) -> Vec<&'a FailureReport> {
     report
         .failures
         .iter()
@@ -32,16 +33,26 @@ fn failures_of<'a>(
         .collect()
 }
 
+/// The list reads matching may repeat on a later run (for records that are still unmapped).
+const MATCHING_LISTS: &[&str] = &[
+    "GET /api/v1/companies/list",
+    "GET /api/v1/contacts/list",
+    "GET /api/v1/equipments/kinds",
+    "GET /api/v1/equipments/manufacturers",
+    "GET /api/v1/equipments/models",
+];
+
 #[tokio::test]
 async fn first_push_creates_and_links_by_inn_and_second_push_writes_nothing() {
     for conf in CONFIGURATIONS {
-        let rig = Rig::start(conf).await;
+        let (rig, ()) = Rig::start(conf, |_| ()).await;
         let world = rig.world.clone();
         let first = rig.push(Policy::default()).await;
         let table = first.render_table();
 
-        // Every pushable counterparty is in Okdesk exactly once, under its 1C ref; the ones typed
-        // in by hand earlier were linked by INN instead of duplicated, unless the INN is ambiguous.
+        // Every pushable company is in Okdesk exactly once, under its 1C ref; the ones typed in by
+        // hand earlier were linked by INN instead of duplicated, unless the INN is ambiguous.
+        let mut expected_links = 0;
         for cp in world.onec.counterparties.iter().filter(|c| pushable(c)) {
             let key = cp.r#ref.to_string();
             let inn = cp.inn.clone().unwrap_or_default();
@@ -55,6 +66,7 @@ async fn first_push_creates_and_links_by_inn_and_second_push_writes_nothing() {
             match seeds {
                 0 => assert_eq!(holders, 1, "{conf}: {} created once\n{table}", cp.name),
                 1 => {
+                    expected_links += 1;
                     assert_eq!(holders, 1, "{conf}: {} linked\n{table}", cp.name);
                     let by_inn = rig.okdesk.company_ids_by_inn(&inn);
                     let linked = rig.company_id_by_crm(&key).expect("linked company");
@@ -67,40 +79,34 @@ async fn first_push_creates_and_links_by_inn_and_second_push_writes_nothing() {
                 _ => assert_eq!(holders, 0, "{conf}: ambiguous INN {inn} links nothing"),
             }
         }
-        let linked = first.counts.get("companies").map_or(0, |c| c.linked);
-        let expected_links = world
-            .onec
-            .counterparties
-            .iter()
-            .filter(|c| pushable(c))
-            .filter(|c| {
-                world
-                    .okdesk
-                    .companies
-                    .iter()
-                    .filter(|s| Some(&s.inn) == c.inn.as_ref())
-                    .count()
-                    == 1
-            })
-            .count() as u64;
         assert!(
             expected_links > 0,
-            "{conf}: the demo world has hand-made companies"
+            "{conf}: the world has hand-made companies"
         );
-        assert_eq!(linked, expected_links, "{conf}\n{table}");
-        for entity in [
-            "contacts",
-            "agreements",
-            "objects",
-            "equipment",
-            "equipment_kinds",
-            "models",
+        assert_eq!(
+            first.counts["companies"].linked, expected_links,
+            "{conf}\n{table}"
+        );
+        let s = &world.onec;
+        for (entity, present) in [
+            ("contacts", !s.contacts.is_empty()),
+            ("agreements", !s.contracts.is_empty()),
+            ("objects", !s.service_objects.is_empty()),
+            ("equipment", !s.equipment.is_empty()),
+            ("equipment_kinds", !s.equipment_kinds.is_empty()),
+            ("models", !s.equipment_models.is_empty()),
         ] {
             let c = first.counts.get(entity).cloned().unwrap_or_default();
-            assert!(c.created + c.linked > 0, "{conf}: {entity} pushed\n{table}");
+            assert_eq!(
+                c.created + c.linked > 0,
+                present,
+                "{conf}: {entity} pushed\n{table}"
+            );
         }
-        // Seed contacts share e-mails with 1C contacts: they are linked, not duplicated.
-        assert!(first.counts["contacts"].linked > 0, "{conf}\n{table}");
+        if !s.contacts.is_empty() {
+            // Hand-made contacts share e-mails with 1C contacts: linked, not duplicated.
+            assert!(first.counts["contacts"].linked > 0, "{conf}\n{table}");
+        }
         for c in rig.okdesk.contacts() {
             if let Some(key) = c["crm_1c_id"].as_str() {
                 assert_eq!(
@@ -127,134 +133,101 @@ async fn first_push_creates_and_links_by_inn_and_second_push_writes_nothing() {
                 "{conf}: {entity}"
             );
         }
-        // Unchanged records cost nothing; the only reads are the two lists that matching needs
-        // again for the records that failed it (the ambiguous INN, the broken e-mails).
-        let after = rig.okdesk.stats().requests.by_route;
-        let reads: Vec<String> = after
-            .iter()
-            .filter(|(route, n)| routes.get(*route) != Some(*n))
-            .map(|(route, n)| format!("{route} x{}", n - routes.get(route).copied().unwrap_or(0)))
-            .collect();
-        assert_eq!(
-            reads,
-            [
-                "GET /api/v1/companies/list x1",
-                "GET /api/v1/contacts/list x1"
-            ],
-            "{conf}: second push reads"
-        );
+        // Unchanged records cost nothing; the only reads are the lists that matching needs again
+        // for records still unmapped (the ambiguous INN, broken e-mails, skipped records).
+        for (route, n) in rig.okdesk.stats().requests.by_route {
+            let delta = n - routes.get(&route).copied().unwrap_or(0);
+            if delta > 0 {
+                assert!(
+                    MATCHING_LISTS.contains(&route.as_str()) && delta == 1,
+                    "{conf}: second push read {route} x{delta}"
+                );
+            }
+        }
     }
 }
 
 #[tokio::test]
 async fn one_change_one_patch_add_only_leaves_it_and_a_deletion_mark_archives() {
     for conf in CONFIGURATIONS {
-        let mut rig = Rig::start(conf).await;
-        rig.push(Policy::default()).await;
+        let (rig, held_back) = Rig::start(conf, mark_new_contract).await;
+        let first = rig.push(Policy::default()).await;
+        assert!(
+            first.skipped.iter().any(|s| s.key == held_back.to_string()),
+            "{conf}: the contract marked for deletion is not pushed\n{}",
+            first.render_table()
+        );
 
-        // A user edits one counterparty's comment in 1C.
-        let target = rig.created_counterparty();
-        rig.edit(|s| {
-            let cp = s
-                .counterparties
-                .iter_mut()
-                .find(|c| c.r#ref == target)
-                .expect("target");
-            cp.comment = Some("Изменено в 1С".into());
-        });
+        // A user edits one company's comment in 1C: exactly one PATCH.
+        let target = rig.created_company();
+        let key = target.to_string();
+        rig.set_company_comment(target, "Изменено в 1С");
         let mark = rig.writes();
         let report = rig.push(Policy::default()).await;
-        assert_eq!(
-            rig.writes_since(mark),
-            (0, 1),
-            "{conf}: one PATCH\n{}",
-            report.render_table()
-        );
-        assert_eq!(report.counts["companies"].updated, 1);
-        let company = rig.company_by_crm(&target.to_string()).expect("company");
-        assert_eq!(company["comment"], "Изменено в 1С");
+        let table = report.render_table();
+        assert_eq!(rig.writes_since(mark), (0, 1), "{conf}: one PATCH\n{table}");
+        assert_eq!(report.counts["companies"].updated, 1, "{conf}\n{table}");
+        let company = rig.company_by_crm(&key).expect("company");
+        assert_eq!(company["comment"], "Изменено в 1С", "{conf}");
 
         // In add-only mode a change is left alone, while a new record is still created.
-        let owner = target;
-        rig.edit(|s| {
-            let cp = s
-                .counterparties
-                .iter_mut()
-                .find(|c| c.r#ref == owner)
-                .expect("target");
-            cp.comment = Some("Ещё раз изменено".into());
-            let mut object = s.service_objects[0].clone();
-            object.r#ref = onec_model::Ref::derived("push-sandbox", "new-object");
-            object.owner = Some(owner);
-            object.name = "Новый склад".into();
-            s.service_objects.push(object);
-        });
+        rig.set_company_comment(target, "Ещё раз изменено");
+        rig.mark_contract(held_back, false);
         let mark = rig.writes();
         let report = rig.push(add_only()).await;
-        assert_eq!(
-            rig.writes_since(mark),
-            (1, 0),
-            "{conf}: add-only\n{}",
-            report.render_table()
+        let table = report.render_table();
+        assert_eq!(rig.writes_since(mark), (1, 0), "{conf}: add-only\n{table}");
+        assert_eq!(report.counts["companies"].updated, 0, "{conf}\n{table}");
+        assert_eq!(report.counts["agreements"].created, 1, "{conf}\n{table}");
+        assert!(
+            report.skipped.iter().any(|s| s.key == key),
+            "{conf}: the change is reported as left alone\n{table}"
         );
-        assert_eq!(report.counts["companies"].updated, 0);
-        assert_eq!(report.counts["objects"].created, 1);
-        let company = rig.company_by_crm(&target.to_string()).expect("company");
+        let company = rig.company_by_crm(&key).expect("company");
         assert_eq!(
             company["comment"], "Изменено в 1С",
-            "{conf}: add-only wrote a change"
+            "{conf}: add-only wrote"
         );
 
-        // A deletion mark archives the company (full mode also writes the pending comment first
-        // in no way: the mark wins and only the archive call is made).
-        rig.edit(|s| {
-            let cp = s
-                .counterparties
-                .iter_mut()
-                .find(|c| c.r#ref == owner)
-                .expect("target");
-            cp.deletion_mark = true;
-        });
+        // A deletion mark archives the company, once.
+        rig.mark_company(target, true);
         let mark = rig.writes();
         let report = rig.push(Policy::default()).await;
-        assert_eq!(
-            report.counts["companies"].archived,
-            1,
-            "{conf}\n{}",
-            report.render_table()
-        );
+        let table = report.render_table();
+        assert_eq!(report.counts["companies"].archived, 1, "{conf}\n{table}");
         assert_eq!(rig.writes_since(mark), (0, 1), "{conf}: one archive call");
-        let company = rig.company_by_crm(&target.to_string()).expect("company");
+        let company = rig.company_by_crm(&key).expect("company");
         assert_eq!(company["active"], false, "{conf}: archived");
+        let mark = rig.writes();
         let again = rig.push(Policy::default()).await;
         assert_eq!(
             again.counts["companies"].archived, 0,
             "{conf}: archived once"
         );
+        assert_eq!(rig.writes_since(mark), (0, 0), "{conf}");
     }
 }
 
 #[tokio::test]
 async fn an_interrupted_run_resumes_to_the_same_state_without_duplicates() {
     for conf in CONFIGURATIONS {
-        let reference = Rig::start(conf).await;
-        reference.push(Policy::default()).await;
+        let (reference, ()) = Rig::start(conf, |_| ()).await;
+        let baseline = reference.push(Policy::default()).await.failures.len();
         let expected = end_state(&reference.okdesk);
         let total = reference.port.writes();
         assert!(total > 10, "{conf}: the demo push makes writes");
         for how in [Injected::Refuse, Injected::LoseResponse] {
             for k in [1, total / 3, total / 2, total - 1, total] {
-                let rig = Rig::start(conf).await;
+                let (rig, ()) = Rig::start(conf, |_| ()).await;
                 rig.port.fail_at(k, how);
                 let first = rig.push(Policy::default()).await;
                 assert!(
-                    !first.failures.is_empty(),
+                    first.failures.len() > baseline,
                     "{conf} {how:?} at {k}: the failure is reported"
                 );
                 let second = rig.push(Policy::default()).await;
-                let state = end_state(&rig.okdesk);
                 assert_eq!(
-                    state,
+                    end_state(&rig.okdesk),
                     expected,
                     "{conf} {how:?} at {k}: end state\n{}",
                     second.render_table()
@@ -274,12 +247,11 @@ async fn an_interrupted_run_resumes_to_the_same_state_without_duplicates() {
 #[tokio::test]
 async fn bad_records_are_reported_and_everything_else_syncs() {
     for conf in CONFIGURATIONS {
-        let mut rig = Rig::start(conf).await;
+        // A contract whose end precedes its start passes preflight and Okdesk rejects it (422);
+        // a contact carries seed 001's e-mail in angle brackets.
+        let (rig, (broken, bracketed)) =
+            Rig::start(conf, |w| (break_contract(w), bracket_email(w))).await;
         let world = rig.world.clone();
-        // A contract whose end precedes its start passes preflight and Okdesk rejects it (422).
-        let broken = rig.broken_contract();
-        // Seed 001's example: the address typed in angle brackets.
-        let bracketed = rig.bracketed_email();
         let report = rig.push(Policy::default()).await;
         let table = report.render_table();
 
@@ -300,6 +272,7 @@ async fn bad_records_are_reported_and_everything_else_syncs() {
             .map(|s| s.inn.clone())
             .expect("the demo world has a duplicate INN");
         let candidates = rig.okdesk.company_ids_by_inn(&dup_inn);
+        assert_eq!(candidates.len(), 2);
         let companies = failures_of(&report, "companies");
         let ambiguous = companies
             .iter()
@@ -312,58 +285,68 @@ async fn bad_records_are_reported_and_everything_else_syncs() {
                 "{conf}: candidate {id} named"
             );
         }
-
-        // E-mails: `<…@mail.ru>` is normalised and sent; a Cyrillic letter fails preflight with
-        // the field and value named; nothing reaches Okdesk to be rejected there.
-        let contacts = failures_of(&report, "contacts");
-        let cyrillic = world
-            .onec
-            .contacts
-            .iter()
-            .find(|c| c.emails.iter().any(|e| !e.is_ascii()))
-            .expect("the demo world has a Cyrillic e-mail");
-        let f = contacts
-            .iter()
-            .find(|f| f.key == cyrillic.r#ref.to_string())
-            .unwrap_or_else(|| panic!("{conf}: Cyrillic e-mail reported\n{table}"));
-        assert_eq!(f.field.as_deref(), Some("email"));
-        assert!(f.message.contains(&cyrillic.emails[0]), "{}", f.message);
-        assert_eq!(f.http_status, None, "{conf}: failed before sending");
-        let okdesk_contact = rig
-            .okdesk
-            .contacts()
-            .into_iter()
-            .find(|c| c["crm_1c_id"] == bracketed.to_string().as_str())
-            .unwrap_or_else(|| panic!("{conf}: the bracketed e-mail's contact sent\n{table}"));
         assert_eq!(
-            okdesk_contact["email"], "ivanii@mail.okdesk.com",
-            "{conf}: normalised"
+            companies.len(),
+            1,
+            "{conf}: only the ambiguous company failed\n{table}"
         );
-        assert!(
-            contacts.iter().all(|f| f.http_status != Some(422)),
-            "{conf}: no e-mail reached Okdesk unusable\n{table}"
-        );
+
+        // E-mails: `<…>` is normalised and sent; a Cyrillic letter fails preflight with the field
+        // and value named; no e-mail reaches Okdesk to be rejected there.
+        let contacts = failures_of(&report, "contacts");
+        if !world.onec.contacts.is_empty() {
+            let sent = rig
+                .okdesk
+                .contacts()
+                .into_iter()
+                .find(|c| c["crm_1c_id"] == bracketed.to_string().as_str())
+                .unwrap_or_else(|| panic!("{conf}: the bracketed e-mail's contact sent\n{table}"));
+            assert_eq!(
+                sent["email"], "ivanii@mail.okdesk.com",
+                "{conf}: normalised"
+            );
+            let cyrillic = world
+                .onec
+                .contacts
+                .iter()
+                .find(|c| c.emails.iter().any(|e| !e.is_ascii()))
+                .expect("the demo world has a Cyrillic e-mail");
+            let f = contacts
+                .iter()
+                .find(|f| f.key == cyrillic.r#ref.to_string())
+                .unwrap_or_else(|| panic!("{conf}: Cyrillic e-mail reported\n{table}"));
+            assert_eq!(f.field.as_deref(), Some("email"));
+            assert!(f.message.contains(&cyrillic.emails[0]), "{}", f.message);
+            assert_eq!(f.http_status, None, "{conf}: failed before sending");
+        }
+        for f in &contacts {
+            assert_eq!(f.field.as_deref(), Some("email"), "{conf}: {f:?}");
+            assert_eq!(f.http_status, None, "{conf}: {f:?}");
+        }
 
         // The 422: Okdesk's answer, the field and the request body (no token) in the report.
         let agreements = failures_of(&report, "agreements");
-        let rejected = agreements
-            .iter()
-            .find(|f| f.key == broken.to_string())
-            .unwrap_or_else(|| panic!("{conf}: the 422 reported\n{table}"));
+        assert_eq!(
+            agreements.len(),
+            1,
+            "{conf}: only the broken contract failed\n{table}"
+        );
+        let rejected = agreements[0];
+        assert_eq!(rejected.key, broken.to_string(), "{conf}");
         assert_eq!(rejected.http_status, Some(422));
         assert_eq!(rejected.field.as_deref(), Some("end_date"));
         assert!(
-            rejected.message.contains("При создании договора"),
-            "{}",
-            rejected.message
-        );
-        assert!(
-            rejected.message.contains("должна быть больше даты начала"),
+            rejected.message.contains("При создании договора")
+                && rejected.message.contains("Код ошибки 422")
+                && rejected.message.contains("должна быть больше даты начала"),
             "{}",
             rejected.message
         );
         let body = rejected.request.as_ref().expect("request body").to_string();
-        assert!(body.contains("\"agreement\""), "{body}");
+        assert!(
+            body.contains("\"agreement\"") && body.contains("end_date"),
+            "{body}"
+        );
         assert!(
             !body.contains(rig.okdesk.token()),
             "{conf}: token in the body"
@@ -373,40 +356,20 @@ async fn bad_records_are_reported_and_everything_else_syncs() {
             "{conf}: token in the report"
         );
 
-        // Everything else synced: only the records named above failed, and a second run retries
-        // exactly them (and fails them the same way) without touching anything else.
-        let expected_failures: BTreeMap<&str, usize> = [
-            ("agreements", 1usize),
-            ("companies", companies.len()),
-            ("contacts", contacts.len()),
-        ]
-        .into_iter()
-        .collect();
-        assert_eq!(
-            companies.len(),
-            1,
-            "{conf}: only the ambiguous company failed\n{table}"
-        );
-        assert_eq!(
-            agreements.len(),
-            1,
-            "{conf}: only the broken contract failed\n{table}"
-        );
+        // Everything else synced: no other kind failed, and the next run retries exactly the
+        // failed records (only the 422 needs a request; the others fail before sending).
         for f in &report.failures {
             assert!(
-                expected_failures.contains_key(f.entity.as_str()),
-                "{conf}: unexpected {f:?}"
+                ["companies", "contacts", "agreements"].contains(&f.entity.as_str()),
+                "{conf}: unexpected failure {f:?}"
             );
-        }
-        for f in &contacts {
-            assert_eq!(f.field.as_deref(), Some("email"), "{conf}: {f:?}");
         }
         let mark = rig.writes();
         let again = rig.push(Policy::default()).await;
         assert_eq!(
             again.failures.len(),
             report.failures.len(),
-            "{conf}: retried and failed again"
+            "{conf}: retried"
         );
         assert_eq!(
             rig.writes_since(mark),

@@ -11,20 +11,24 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 use okdesk_client::{ApiToken, OkdeskClient, RetryPolicy};
+use onec_adapter::layout::CompanySource;
+use onec_adapter::odata::OdataClient;
+use onec_adapter::Adapter;
 use onec_model::{ContactState, Counterparty, Ref, Snapshot};
 use sandbox::demo::{generate, DemoSize, DemoWorld};
 use sandbox::okdesk::{OkdeskConfig, OkdeskSandbox};
+use sandbox::onec::{Configuration, OnecConfig, OnecSandbox};
 use serde_json::Value;
-use sync_engine::fake::FakeOnec;
+use sync_engine::onec::OdataOnecPort;
 use sync_engine::ports::{
     ErrorClass, Lookup, ObservedCompany, ObservedContact, ObservedDirectoryItem, OkdeskPort,
-    OnecPort, PortError, Record,
+    OnecPort, PortError, RawCache, Record,
 };
 use sync_engine::report::RunReport;
 use sync_engine::{EntityKind, OkdeskApiPort, OkdeskId, Policy, PushJob, StateStore};
 
 /// The 1C configurations the tests loop over.
-pub const CONFIGURATIONS: &[&str] = &["fake"];
+pub const CONFIGURATIONS: &[&str] = &["ut11", "esti", "unf", "ka", "ut103"];
 
 /// The demo seed (small world: 12 counterparties).
 pub const SEED: u64 = 7;
@@ -140,24 +144,74 @@ impl OkdeskPort for Flaky {
     }
 }
 
-/// The 1C side of a rig.
+/// The 1C side of a rig: the OData simulator of one configuration and the real `OdataOnecPort`
+/// reading it through that configuration's adapter.
 pub struct Onec {
-    fake: Arc<FakeOnec>,
+    pub sim: OnecSandbox,
+    port: Arc<OdataOnecPort>,
+    adapter: Arc<dyn Adapter>,
+}
+
+fn adapter_of(configuration: &str) -> Arc<dyn Adapter> {
+    match configuration {
+        "unf" => Arc::new(onec_adapter_unf::Unf),
+        "ka" => Arc::new(onec_adapter_ka::Ka),
+        "ut11" => Arc::new(onec_adapter_ut11::Ut11),
+        "ut103" => Arc::new(onec_adapter_ut103::Ut103),
+        "esti" => Arc::new(onec_adapter_esti::Esti),
+        other => panic!("unknown configuration {other}"),
+    }
 }
 
 impl Onec {
-    fn start(_configuration: &str, world: &DemoWorld) -> Onec {
-        Onec {
-            fake: Arc::new(FakeOnec::new(world.onec.clone())),
-        }
+    async fn start(configuration: &str, world: &DemoWorld) -> Onec {
+        let conf: Configuration = configuration.parse().unwrap();
+        let sim = OnecSandbox::start(OnecConfig::new(conf).world(world.clone()))
+            .await
+            .unwrap();
+        let client = OdataClient::new(&sim.url(), sim.user(), sim.password()).unwrap();
+        let adapter = adapter_of(configuration);
+        let port = Arc::new(OdataOnecPort::new(adapter.clone(), client));
+        Onec { sim, port, adapter }
     }
 
     fn port(&self) -> Arc<dyn OnecPort> {
-        self.fake.clone()
+        self.port.clone()
     }
 
-    fn edit(&self, f: impl FnOnce(&mut Snapshot)) {
-        self.fake.edit(f);
+    /// The 1C data as the adapter maps it (one full read, outside any push).
+    async fn snapshot(&self) -> Snapshot {
+        self.port.read(&RawCache::default()).await.unwrap().snapshot
+    }
+
+    /// The entity set and comment field of the catalog that becomes Okdesk companies.
+    pub fn company_set(&self) -> (String, String) {
+        let layout = self.adapter.layout();
+        match (layout.companies_from, &layout.partners) {
+            (CompanySource::Partners, Some(p)) => (
+                p.set.clone(),
+                p.comment.clone().expect("partners have a comment field"),
+            ),
+            _ => (
+                layout.counterparties.set.clone(),
+                layout
+                    .counterparties
+                    .comment
+                    .clone()
+                    .expect("counterparties have a comment field"),
+            ),
+        }
+    }
+
+    /// The entity set of contracts.
+    pub fn contract_set(&self) -> String {
+        self.adapter
+            .layout()
+            .contracts
+            .as_ref()
+            .expect("the configuration has contracts")
+            .set
+            .clone()
     }
 }
 
@@ -174,8 +228,10 @@ pub struct Rig {
     pub port: Arc<Flaky>,
     pub onec: Onec,
     pub state: Arc<Mutex<StateStore>>,
-    /// The 1C data as the tests last left it (edits are mirrored here).
+    /// The 1C data as the adapter maps it at the start, and the Okdesk seed.
     pub world: DemoWorld,
+    /// The demo world the simulators were loaded from.
+    pub source: DemoWorld,
 }
 
 /// Whether a counterparty is meant to reach Okdesk (no deletion mark, upload flag not off).
@@ -184,10 +240,15 @@ pub fn pushable(c: &Counterparty) -> bool {
 }
 
 impl Rig {
-    /// Starts an Okdesk simulator with the demo world and a 1C side of `configuration`.
-    pub async fn start(configuration: &str) -> Rig {
-        let world = generate(SEED, DemoSize::Small);
-        let okdesk = OkdeskSandbox::start(OkdeskConfig::default().world(world.clone()))
+    /// Starts both simulators with the demo world, changed first by `prepare` (a 1C user's edits
+    /// made before the integration's first run), for the 1C configuration `configuration`.
+    pub async fn start<T>(
+        configuration: &str,
+        prepare: impl FnOnce(&mut DemoWorld) -> T,
+    ) -> (Rig, T) {
+        let mut source = generate(SEED, DemoSize::Small);
+        let prepared = prepare(&mut source);
+        let okdesk = OkdeskSandbox::start(OkdeskConfig::default().world(source.clone()))
             .await
             .unwrap();
         let client = OkdeskClient::builder(&okdesk.url(), ApiToken::new(okdesk.token()))
@@ -202,14 +263,20 @@ impl Rig {
             writes: AtomicU64::new(0),
             fail_at: Mutex::new(None),
         });
-        let onec = Onec::start(configuration, &world);
-        Rig {
+        let onec = Onec::start(configuration, &source).await;
+        let world = DemoWorld {
+            onec: onec.snapshot().await,
+            okdesk: source.okdesk.clone(),
+        };
+        let rig = Rig {
             okdesk,
             port,
             onec,
             state: Arc::new(Mutex::new(StateStore::open_in_memory().unwrap())),
             world,
-        }
+            source,
+        };
+        (rig, prepared)
     }
 
     /// Runs one push; panics only if the run could not be done at all.
@@ -223,10 +290,31 @@ impl Rig {
         job.run(false, &|_| {}).await.unwrap()
     }
 
-    /// Changes the 1C data as a user would.
-    pub fn edit(&mut self, f: impl Fn(&mut Snapshot)) {
-        f(&mut self.world.onec);
-        self.onec.edit(f);
+    /// A 1C user changes the comment of the catalog item that becomes the company `key`.
+    pub fn set_company_comment(&self, key: Ref, comment: &str) {
+        let (set, field) = self.onec.company_set();
+        self.onec
+            .sim
+            .modify(
+                &set,
+                key,
+                &[(field.as_str(), Value::String(comment.into()))],
+            )
+            .unwrap();
+    }
+
+    /// A 1C user sets or clears the deletion mark of the company `key`.
+    pub fn mark_company(&self, key: Ref, mark: bool) {
+        let (set, _) = self.onec.company_set();
+        self.onec.sim.set_deletion_mark(&set, key, mark).unwrap();
+    }
+
+    /// A 1C user sets or clears the deletion mark of the contract `key`.
+    pub fn mark_contract(&self, key: Ref, mark: bool) {
+        self.onec
+            .sim
+            .set_deletion_mark(&self.onec.contract_set(), key, mark)
+            .unwrap();
     }
 
     /// The simulator's POST and PATCH counts so far.
@@ -257,88 +345,102 @@ impl Rig {
         self.company_by_crm(key).and_then(|c| c["id"].as_u64())
     }
 
-    fn seeds_with_inn(&self, inn: Option<&String>) -> usize {
-        self.world
-            .okdesk
-            .companies
-            .iter()
-            .filter(|s| Some(&s.inn) == inn)
-            .count()
-    }
-
-    /// A pushable counterparty no hand-made company shares an INN with (so push creates it).
-    pub fn created_counterparty(&self) -> Ref {
+    /// A pushable company (in the adapter's view) that no hand-made company shares an INN with,
+    /// so push creates it.
+    pub fn created_company(&self) -> Ref {
         self.world
             .onec
             .counterparties
             .iter()
-            .filter(|c| pushable(c) && self.seeds_with_inn(c.inn.as_ref()) == 0)
+            .filter(|c| pushable(c) && seeds_with_inn(&self.world, c.inn.as_ref()) == 0)
             .map(|c| c.r#ref)
             .next()
             .expect("the demo world has new counterparties")
     }
+}
 
-    /// Sets a pushable contract's end before its start (Okdesk answers 422); returns its ref.
-    pub fn broken_contract(&mut self) -> Ref {
-        let owners: Vec<Ref> = self
-            .world
-            .onec
-            .counterparties
-            .iter()
-            .filter(|c| pushable(c) && self.seeds_with_inn(c.inn.as_ref()) < 2)
-            .map(|c| c.r#ref)
-            .collect();
-        let target = self
-            .world
-            .onec
-            .contracts
-            .iter()
-            .find(|k| {
-                !k.deletion_mark
-                    && k.upload != Some(false)
-                    && k.start.is_some()
-                    && k.owner.is_some_and(|o| owners.contains(&o))
-            })
-            .map(|k| k.r#ref)
-            .expect("the demo world has pushable contracts");
-        self.edit(|s| {
-            let k = s
-                .contracts
-                .iter_mut()
-                .find(|k| k.r#ref == target)
-                .expect("the contract");
-            let start = k.start.expect("a start date");
-            k.end = Some(start - chrono::Duration::days(10));
-        });
-        target
-    }
+fn seeds_with_inn(world: &DemoWorld, inn: Option<&String>) -> usize {
+    world
+        .okdesk
+        .companies
+        .iter()
+        .filter(|s| Some(&s.inn) == inn)
+        .count()
+}
 
-    /// Gives a pushable contact of a new counterparty seed 001's `<ivanii@mail.okdesk.com>`.
-    pub fn bracketed_email(&mut self) -> Ref {
-        let owner = self.created_counterparty();
-        let target = self
-            .world
-            .onec
-            .contacts
-            .iter()
-            .find(|c| {
-                c.owner == Some(owner)
-                    && !c.deletion_mark
-                    && c.upload != Some(false)
-                    && matches!(c.state, None | Some(ContactState::Working))
-            })
-            .map(|c| c.r#ref)
-            .expect("the new counterparty has a pushable contact");
-        self.edit(|s| {
-            let c = s
-                .contacts
-                .iter_mut()
-                .find(|c| c.r#ref == target)
-                .expect("the contact");
-            c.emails = vec!["<ivanii@mail.okdesk.com>".into()];
-        });
-        target
-    }
+/// Counterparties of the demo world that push creates (pushable, INN unknown to Okdesk).
+fn new_counterparties(world: &DemoWorld) -> Vec<Ref> {
+    world
+        .onec
+        .counterparties
+        .iter()
+        .filter(|c| pushable(c) && seeds_with_inn(world, c.inn.as_ref()) == 0)
+        .map(|c| c.r#ref)
+        .collect()
+}
+
+/// A pushable contract of a counterparty that push creates.
+fn new_contract(world: &DemoWorld, skip: usize) -> Ref {
+    let owners = new_counterparties(world);
+    world
+        .onec
+        .contracts
+        .iter()
+        .filter(|k| {
+            !k.deletion_mark
+                && k.upload != Some(false)
+                && k.start.is_some()
+                && k.owner.is_some_and(|o| owners.contains(&o))
+        })
+        .map(|k| k.r#ref)
+        .nth(skip)
+        .expect("the demo world has pushable contracts of new counterparties")
+}
+
+/// Sets a pushable contract's end before its start (Okdesk answers 422); returns its ref.
+pub fn break_contract(world: &mut DemoWorld) -> Ref {
+    let target = new_contract(world, 0);
+    let k = world
+        .onec
+        .contracts
+        .iter_mut()
+        .find(|k| k.r#ref == target)
+        .expect("the contract");
+    let start = k.start.expect("a start date");
+    k.end = Some(start - chrono::Duration::days(10));
+    target
+}
+
+/// Marks a pushable contract of a new counterparty for deletion (so the first push leaves it).
+pub fn mark_new_contract(world: &mut DemoWorld) -> Ref {
+    let target = new_contract(world, 1);
+    let k = world
+        .onec
+        .contracts
+        .iter_mut()
+        .find(|k| k.r#ref == target)
+        .expect("the contract");
+    k.deletion_mark = true;
+    target
+}
+
+/// Gives a pushable contact of a new counterparty seed 001's `<ivanii@mail.okdesk.com>`.
+pub fn bracket_email(world: &mut DemoWorld) -> Ref {
+    let owners = new_counterparties(world);
+    let c = world
+        .onec
+        .contacts
+        .iter_mut()
+        .find(|c| {
+            c.owner.is_some_and(|o| owners.contains(&o))
+                && !c.deletion_mark
+                && c.upload != Some(false)
+                && matches!(c.state, None | Some(ContactState::Working))
+                && !c.emails.is_empty()
+        })
+        .expect("a new counterparty has a pushable contact");
+    c.emails = vec!["<ivanii@mail.okdesk.com>".into()];
+    c.r#ref
 }
 
 /// Removes ids and timestamps everywhere, so records of two runs compare by content.
