@@ -305,7 +305,8 @@ impl BillJob {
             Failure::Data(entity, e) => (
                 entity,
                 Some(e.field.to_owned()),
-                format!("Заявка #{id}: {}", e.message),
+                // Build messages already name the issue («заявка #5: …»); capitalised for the report.
+                capitalize(&e.message),
                 None,
                 None,
             ),
@@ -724,5 +725,13 @@ impl NoNanos for chrono::NaiveDateTime {
         use chrono::Timelike;
         self.with_nanosecond(0)
             .expect("zero nanoseconds is always valid")
+    }
+}
+
+fn capitalize(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) => f.to_uppercase().chain(c).collect(),
+        None => String::new(),
     }
 }

@@ -1,0 +1,162 @@
+//! The real `OnecDocuments`: pull's and bill's 1C side, an adapter over the OData transport.
+//!
+//! Reference data (users, organizations with bank accounts, items, the VAT catalog) is read whole
+//! with the layout's `$select`s once per run; documents are found with one `$filter`ed query,
+//! created with POST or updated with PATCH (tabular sections replaced whole), then posted. Writes
+//! are never retried by the transport; a create whose answer was lost is found again by the
+//! engine with [`OnecDocuments::find`].
+
+use std::sync::Arc;
+
+use async_trait::async_trait;
+use onec_adapter::documents::LookupMatch;
+use onec_adapter::odata::{Filter, OdataClient, OdataError};
+use onec_adapter::{Adapter, DocumentWrite, Layout, RawDataset, RawObject};
+use onec_model::Ref;
+
+use crate::ports::documents::{DocQuery, OnecDocuments, OnecReference};
+use crate::ports::{ErrorClass, PortError};
+
+/// The adapter a port builds with: a configuration crate's static one or a shared custom one.
+#[derive(Clone)]
+pub enum AdapterRef {
+    /// `onec_adapter_<x>::adapter()`.
+    Static(&'static dyn Adapter),
+    /// A custom adapter (a layout file over a base).
+    Shared(Arc<dyn Adapter>),
+}
+
+impl AdapterRef {
+    fn get(&self) -> &dyn Adapter {
+        match self {
+            AdapterRef::Static(a) => *a,
+            AdapterRef::Shared(a) => a.as_ref(),
+        }
+    }
+}
+
+/// Pull's and bill's 1C side over OData.
+pub struct OdataDocuments {
+    adapter: AdapterRef,
+    layout: Option<Layout>,
+    client: OdataClient,
+}
+
+impl OdataDocuments {
+    /// A port writing with `adapter`'s own layout.
+    pub fn new(adapter: AdapterRef, client: OdataClient) -> Self {
+        OdataDocuments {
+            adapter,
+            layout: None,
+            client,
+        }
+    }
+
+    /// Uses a custom layout over the adapter's quirks.
+    pub fn with_layout(mut self, layout: Layout) -> Self {
+        self.layout = Some(layout);
+        self
+    }
+}
+
+/// Maps a transport error to a port error: the class decides whether the run goes on.
+pub fn port_error(e: OdataError) -> PortError {
+    let (class, status) = match &e {
+        OdataError::Unauthorized { status, .. } => (ErrorClass::Auth, Some(*status)),
+        OdataError::Unreachable { .. } => (ErrorClass::Transport, None),
+        OdataError::NotFound { .. } => (ErrorClass::NotFound, Some(404)),
+        OdataError::Decode { .. } => (ErrorClass::Decode, None),
+        // 1C's business errors (code -1: a required field, a closed period) are the record's.
+        OdataError::OData { status, .. } if *status < 500 => {
+            (ErrorClass::Validation, Some(*status))
+        }
+        other => (ErrorClass::Server, other.status()),
+    };
+    let mut p = PortError::new(class, e.to_string());
+    p.status = status;
+    p
+}
+
+#[async_trait]
+impl OnecDocuments for OdataDocuments {
+    fn configuration(&self) -> &str {
+        &self.adapter.get().info().id
+    }
+
+    fn adapter(&self) -> &dyn Adapter {
+        self.adapter.get()
+    }
+
+    fn layout(&self) -> &Layout {
+        self.layout
+            .as_ref()
+            .unwrap_or_else(|| self.adapter.get().layout())
+    }
+
+    async fn reference(&self) -> Result<OnecReference, PortError> {
+        let mut data = RawDataset::default();
+        for read in self.layout().entity_sets_to_read() {
+            let select: Vec<&str> = read.select.iter().map(String::as_str).collect();
+            let mut query = self.client.query(&read.set).select(&select);
+            if read.register {
+                query = query.unordered();
+            }
+            let rows = query.fetch().await.map_err(port_error)?;
+            data.sets.entry(read.set.clone()).or_default().extend(rows);
+        }
+        let adapter = self.adapter.get();
+        let mapped = match &self.layout {
+            Some(layout) => adapter.map_with(layout, &data),
+            None => adapter.map(&data),
+        };
+        let vat = adapter.vat_rates(&data);
+        let mut diagnostics = mapped.diagnostics;
+        diagnostics.extend(vat.diagnostics);
+        Ok(OnecReference {
+            snapshot: mapped.value,
+            vat_rates: vat.value,
+            diagnostics,
+        })
+    }
+
+    async fn find(&self, query: &DocQuery) -> Result<Vec<RawObject>, PortError> {
+        let filter = match &query.matches {
+            LookupMatch::Equals(v) => Filter::eq(query.field.clone(), v.as_str()),
+            LookupMatch::Contains(v) => Filter::substring_of(v.clone(), query.field.clone()),
+        };
+        self.client
+            .query(&query.set)
+            .filter(filter)
+            .fetch()
+            .await
+            .map_err(port_error)
+    }
+
+    async fn get(&self, set: &str, r#ref: Ref) -> Result<RawObject, PortError> {
+        self.client.get(set, r#ref).await.map_err(port_error)
+    }
+
+    async fn write(&self, write: &DocumentWrite) -> Result<RawObject, PortError> {
+        let result = match write.r#ref {
+            Some(r) => self.client.patch(&write.object.set, r, &write.object).await,
+            None => self.client.create(&write.object).await,
+        };
+        result.map_err(|e| {
+            let mut p = port_error(e);
+            // A create that timed out may have been committed by 1C.
+            p.maybe_committed = write.r#ref.is_none() && p.class == ErrorClass::Transport;
+            p
+        })
+    }
+
+    async fn post(&self, set: &str, r#ref: Ref) -> Result<(), PortError> {
+        self.client
+            .post_document(set, r#ref)
+            .await
+            .map_err(port_error)
+    }
+
+    fn requests(&self) -> u64 {
+        self.client.stats().requests
+    }
+}
