@@ -26,6 +26,10 @@ pub fn okdesk_client(s: &Settings, env: &Env, redactor: &Redactor) -> Result<Okd
         .rate_limit(s.okdesk.rate_limit, s.okdesk.burst)
         .max_concurrency(s.okdesk.concurrency)
         .timeout(s.okdesk.timeout)
+        .retry(okdesk_client::RetryPolicy {
+            max_retries: s.okdesk.retries,
+            ..okdesk_client::RetryPolicy::default()
+        })
         .account_time_zone(okdesk_client::time::AccountTimeZone(s.time_zone))
         .build()
         .map_err(|e| {
@@ -58,6 +62,9 @@ pub fn odata_client(s: &Settings, env: &Env, redactor: &Redactor) -> Result<Opti
     }
     if let Some(t) = s.onec.timeout {
         options.timeout = t;
+    }
+    if let Some(n) = s.onec.retries {
+        options.retries = n;
     }
     let client = OdataClient::with_options(url, user, &password, options).map_err(|e| {
         anyhow!(

@@ -22,7 +22,8 @@ fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
         let name = entry.file_name();
         let name = name.to_string_lossy();
         if path.is_dir() {
-            if name == "target" || name.starts_with('.') || name == "corpus" || name == "artifacts" {
+            if name == "target" || name.starts_with('.') || name == "corpus" || name == "artifacts"
+            {
                 continue;
             }
             rust_files(&path, out);
@@ -37,14 +38,23 @@ fn every_rust_file_starts_with_a_module_doc() {
     let root = workspace_root();
     let mut files = Vec::new();
     rust_files(&root, &mut files);
-    assert!(files.len() > 10, "the tidy walk found too few files: {}", files.len());
+    assert!(
+        files.len() > 10,
+        "the tidy walk found too few files: {}",
+        files.len()
+    );
     let missing: Vec<String> = files
         .iter()
         .filter(|path| {
             let text = fs::read_to_string(path).unwrap_or_default();
             !text.trim_start().starts_with("//!")
         })
-        .map(|path| path.strip_prefix(&root).unwrap_or(path).display().to_string())
+        .map(|path| {
+            path.strip_prefix(&root)
+                .unwrap_or(path)
+                .display()
+                .to_string()
+        })
         .collect();
     assert!(
         missing.is_empty(),

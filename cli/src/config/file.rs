@@ -42,6 +42,7 @@ pub(crate) struct OkdeskFile {
     pub(crate) burst: Option<u32>,
     pub(crate) concurrency: Option<usize>,
     pub(crate) timeout_s: Option<u64>,
+    pub(crate) retries: Option<u32>,
 }
 
 /// `[onec]`.
@@ -61,6 +62,7 @@ pub(crate) struct OnecFile {
     pub(crate) format: Option<String>,
     pub(crate) page_size: Option<usize>,
     pub(crate) timeout_s: Option<u64>,
+    pub(crate) retries: Option<u32>,
 }
 
 /// `[push]`.

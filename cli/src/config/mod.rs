@@ -66,6 +66,8 @@ pub struct OkdeskSettings {
     pub concurrency: usize,
     /// The timeout of one request.
     pub timeout: Duration,
+    /// Extra attempts of a failed idempotent request.
+    pub retries: u32,
 }
 
 /// Which adapter maps the 1C base.
@@ -127,6 +129,8 @@ pub struct OnecSettings {
     pub page_size: Option<usize>,
     /// The timeout of one request.
     pub timeout: Option<Duration>,
+    /// Extra attempts of a failed GET.
+    pub retries: Option<u32>,
 }
 
 /// `[pull]`.
@@ -455,6 +459,7 @@ fn okdesk_settings(
         burst: positive(o.burst.map(u64::from), "okdesk.burst", 20)? as u32,
         concurrency: positive(o.concurrency.map(|n| n as u64), "okdesk.concurrency", 8)? as usize,
         timeout: Duration::from_secs(positive(o.timeout_s, "okdesk.timeout_s", 30)?),
+        retries: o.retries.unwrap_or(4),
     })
 }
 
@@ -617,6 +622,7 @@ fn onec_settings(
         atom,
         page_size: o.page_size,
         timeout: o.timeout_s.map(Duration::from_secs),
+        retries: o.retries,
     })
 }
 

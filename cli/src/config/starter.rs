@@ -40,6 +40,8 @@ rate_limit = 10
 burst = 20
 concurrency = 8
 # timeout_s = 30
+# Extra attempts of a failed read (429 honours Retry-After; a create is never blindly repeated).
+# retries = 4
 
 [onec]
 # The configuration: unf, ka, ut11, ut103, esti, or "auto" (detected from $metadata).
@@ -60,6 +62,8 @@ password_env = "ONEC_PASSWORD"
 # password_file = "/etc/okdesk-1c/1c-password"
 # format = "json"        # "atom" for old platforms
 # page_size = 1000
+# timeout_s = 120
+# retries = 3
 # For source = "xml" or "xlsx":
 # path = "export.xml"
 
