@@ -39,6 +39,9 @@ pub(crate) struct BenchArgs {
     /// Okdesk latency per request, in milliseconds.
     #[arg(long, default_value_t = 50)]
     pub(crate) latency_ms: u64,
+    /// 1C OData latency per request, in milliseconds (a 1C server is usually on the LAN).
+    #[arg(long, default_value_t = 0)]
+    pub(crate) onec_latency_ms: u64,
     /// Okdesk rate limit per token, in requests per second (0: none).
     #[arg(long, default_value_t = 20)]
     pub(crate) rate_limit: u32,

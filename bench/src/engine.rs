@@ -8,26 +8,38 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use anyhow::{anyhow, Context, Result};
+use anyhow::{Context, Result};
 use clap::{Args, ValueEnum};
+use okdesk_client::{ApiToken, OkdeskClient};
+use onec_adapter::odata::{ClientOptions, OdataClient};
 use serde_json::{json, Value};
 use sync_engine::fake::{FakeOkdesk, FakeOnec};
-use sync_engine::{OkdeskPort, OnecPort, Policy, PushJob, RunReport, StateStore};
+use sync_engine::onec::OdataOnecPort;
+use sync_engine::{OkdeskApiPort, OkdeskPort, OnecPort, Policy, PushJob, RunReport, StateStore};
 
 use crate::measure::{peak_rss_mb, reset_peak_rss, round3, rss_mb, secs, Clocks};
 use crate::world;
 
-/// Why the HTTP variant cannot run yet, or `None` once the real Okdesk port is wired in.
+/// Why the HTTP variant cannot run, or `None` now that the real Okdesk port is wired in.
 pub(crate) fn http_unavailable() -> Option<&'static str> {
-    Some(
-        "the real Okdesk port (sync_engine::okdesk over okdesk-client) has not landed yet; \
-         the in-memory engine figures and the baseline below are real",
-    )
+    None
 }
 
-/// The real Okdesk port over okdesk-client, rate-limited on the client side.
-fn http_port(_url: &str, _token: &str, _rate_limit: Option<u32>) -> Result<Arc<dyn OkdeskPort>> {
-    Err(anyhow!(http_unavailable().unwrap_or("unavailable")))
+/// The real Okdesk port over okdesk-client, rate-limited on the client side at the account's
+/// limit (burst equal to one second of it, as the server's own bucket allows).
+fn http_port(
+    url: &str,
+    token: &str,
+    rate_limit: Option<u32>,
+    concurrency: usize,
+) -> Result<(Arc<dyn OkdeskPort>, OkdeskClient)> {
+    let rate = rate_limit.unwrap_or(0);
+    let client = OkdeskClient::builder(url, ApiToken::new(token))
+        .rate_limit(rate, rate)
+        .max_concurrency(concurrency.max(1))
+        .build()
+        .context("building the Okdesk client")?;
+    Ok((Arc::new(OkdeskApiPort::new(client.clone())), client))
 }
 
 /// Where the Okdesk side of a child run lives.
@@ -69,6 +81,24 @@ pub(crate) struct ChildArgs {
     /// HTTP: the state store file, shared by the parent's consecutive child runs.
     #[arg(long)]
     pub(crate) state: Option<PathBuf>,
+    /// HTTP: the 1C simulator's OData root (the password comes in `OKDESK_BENCH_ONEC_PASSWORD`);
+    /// without it the 1C side is the demo snapshot in memory.
+    #[arg(long)]
+    pub(crate) onec_url: Option<String>,
+    /// HTTP: the 1C user.
+    #[arg(long)]
+    pub(crate) onec_user: Option<String>,
+}
+
+/// The ЭСТИ adapter over OData: the one configuration whose layout carries every kind a push
+/// handles (service objects and equipment included).
+fn odata_port(url: &str, user: &str, password: &str) -> Result<Arc<dyn OnecPort>> {
+    let client = OdataClient::with_options(url, user, password, ClientOptions::default())
+        .context("building the OData client")?;
+    Ok(Arc::new(OdataOnecPort::new(
+        Arc::new(onec_adapter_esti::Esti),
+        client,
+    )))
 }
 
 fn report_json(report: &RunReport) -> Value {
@@ -96,53 +126,63 @@ pub(crate) async fn child(args: ChildArgs) -> Result<Value> {
         concurrency: args.concurrency,
         ..Policy::default()
     };
+    let mut client = None;
     let dir = tempfile::tempdir().context("a temporary directory for the state store")?;
-    let (okdesk, onec, state): (Arc<dyn OkdeskPort>, Arc<FakeOnec>, StateStore) = match args.variant
-    {
-        Variant::InMemory => {
-            let fake = FakeOkdesk::new();
-            for c in &okdesk_seed.companies {
-                fake.seed_company(&c.name, c.additional_name.as_deref(), &[("inn", &c.inn)]);
+    let mut fake_onec = None;
+    let (okdesk, onec, state): (Arc<dyn OkdeskPort>, Arc<dyn OnecPort>, StateStore) =
+        match args.variant {
+            Variant::InMemory => {
+                let fake = FakeOkdesk::new();
+                for c in &okdesk_seed.companies {
+                    fake.seed_company(&c.name, c.additional_name.as_deref(), &[("inn", &c.inn)]);
+                }
+                for c in &okdesk_seed.contacts {
+                    fake.seed_contact(&c.last_name, &c.first_name, &c.email);
+                }
+                let state = StateStore::open(dir.path().join("state.sqlite"))
+                    .context("opening the state store")?;
+                let onec = Arc::new(FakeOnec::new(snapshot.clone()));
+                fake_onec = Some(onec.clone());
+                (Arc::new(fake), onec, state)
             }
-            for c in &okdesk_seed.contacts {
-                fake.seed_contact(&c.last_name, &c.first_name, &c.email);
+            Variant::Http => {
+                let url = args
+                    .okdesk_url
+                    .as_deref()
+                    .context("--okdesk-url is required")?;
+                let token = std::env::var("OKDESK_BENCH_TOKEN").context("OKDESK_BENCH_TOKEN")?;
+                let path = args.state.clone().context("--state is required")?;
+                let (port, c) = http_port(url, &token, args.rate_limit, args.concurrency)?;
+                client = Some(c);
+                let state = StateStore::open(&path).context("opening the state store")?;
+                let onec: Arc<dyn OnecPort> = match &args.onec_url {
+                    Some(onec_url) => {
+                        let password = std::env::var("OKDESK_BENCH_ONEC_PASSWORD")
+                            .context("OKDESK_BENCH_ONEC_PASSWORD")?;
+                        let user = args
+                            .onec_user
+                            .as_deref()
+                            .context("--onec-user is required")?;
+                        odata_port(onec_url, user, &password)?
+                    }
+                    None => {
+                        if args.change_pct > 0.0 {
+                            world::mutate(&mut snapshot, args.change_pct);
+                        }
+                        Arc::new(FakeOnec::new(snapshot.clone()))
+                    }
+                };
+                (port, onec, state)
             }
-            let state = StateStore::open(dir.path().join("state.sqlite"))
-                .context("opening the state store")?;
-            (
-                Arc::new(fake),
-                Arc::new(FakeOnec::new(snapshot.clone())),
-                state,
-            )
-        }
-        Variant::Http => {
-            let url = args
-                .okdesk_url
-                .as_deref()
-                .context("--okdesk-url is required")?;
-            let token = std::env::var("OKDESK_BENCH_TOKEN").context("OKDESK_BENCH_TOKEN")?;
-            let path = args.state.clone().context("--state is required")?;
-            if args.change_pct > 0.0 {
-                world::mutate(&mut snapshot, args.change_pct);
-            }
-            let port = http_port(url, &token, args.rate_limit)?;
-            let state = StateStore::open(&path).context("opening the state store")?;
-            (port, Arc::new(FakeOnec::new(snapshot.clone())), state)
-        }
-    };
+        };
     drop(okdesk_seed);
-    let job = PushJob::new(
-        okdesk.clone(),
-        onec.clone() as Arc<dyn OnecPort>,
-        state,
-        policy,
-    );
+    let job = PushJob::new(okdesk.clone(), onec.clone(), state, policy);
     let mut setup = None;
     if args.variant == Variant::InMemory && args.scenario >= 2 {
         let r = push(&job).await?;
         setup = Some(report_json(&r));
-        if args.scenario == 3 {
-            onec.edit(|s| {
+        if let (3, Some(fake)) = (args.scenario, &fake_onec) {
+            fake.edit(|s| {
                 world::mutate(s, args.change_pct);
             });
         }
@@ -167,6 +207,7 @@ pub(crate) async fn child(args: ChildArgs) -> Result<Value> {
         "peak_rss_before_run_mb": peak_before.map(round3),
         "peak_rss_run_mb": if reset { peak_rss_mb().map(round3) } else { None },
         "setup_run": setup,
+        "client_stats": client.map(|c| c.stats()),
     });
     if let (Value::Object(o), Value::Object(e)) = (&mut out, extra) {
         o.extend(e);

@@ -11,6 +11,7 @@ use anyhow::{bail, Context, Result};
 use onec_model::Snapshot;
 use sandbox::demo::DemoWorld;
 use sandbox::okdesk::{OkdeskConfig, OkdeskSandbox, RequestStats};
+use sandbox::onec::{Configuration, OnecConfig, OnecSandbox};
 use serde_json::{json, Value};
 
 use crate::baseline::Naive;
@@ -148,6 +149,8 @@ impl BaselineSession {
 /// Our engine over HTTP against its own simulator, with the state file kept across scenarios.
 struct OursSession {
     sandbox: OkdeskSandbox,
+    onec: OnecSandbox,
+    mutated: Option<usize>,
     _dir: tempfile::TempDir,
     state: PathBuf,
     runs: u32,
@@ -156,10 +159,20 @@ struct OursSession {
 impl OursSession {
     async fn start(args: &BenchArgs, world: &DemoWorld) -> Result<Self> {
         let sandbox = okdesk(args, world).await?;
+        let onec = OnecSandbox::start(
+            OnecConfig::new(Configuration::Esti)
+                .seed(args.seed)
+                .world(world.clone())
+                .latency(Duration::from_millis(args.onec_latency_ms)),
+        )
+        .await
+        .context("starting the 1C simulator")?;
         let dir = tempfile::tempdir().context("a temporary directory for the state store")?;
         let state = dir.path().join("state.sqlite");
         Ok(OursSession {
             sandbox,
+            onec,
+            mutated: None,
             _dir: dir,
             state,
             runs: 0,
@@ -173,11 +186,15 @@ impl OursSession {
             measured_speed(&self.sandbox, args);
             self.runs += 1;
         }
-        let change = if scenario == 3 { args.change_pct } else { 0.0 };
+        if scenario == 3 && self.mutated.is_none() {
+            self.mutated = Some(world::mutate_onec(&self.onec, args.change_pct)?);
+        }
+        let onec_before = self.onec.stats().total;
         let entities_before = self.sandbox.stats().entities;
         let before = self.sandbox.stats().requests;
         let limit = (args.rate_limit > 0).then_some(args.rate_limit);
-        let mut out = self.child(args, scenario, change, limit).await?;
+        let mut out = self.child(args, scenario, 0.0, limit).await?;
+        let onec_requests = self.onec.stats().total - onec_before;
         self.runs += 1;
         let after = self.sandbox.stats();
         let (requests, by_method) = delta(&before, &after.requests);
@@ -200,6 +217,8 @@ impl OursSession {
             "created_by_engine": created,
             "okdesk_entities_grown": grown,
             "lost_records": created as i64 - grown,
+            "onec_requests_seen_by_server": onec_requests,
+            "changed_in_onec": self.mutated.filter(|_| scenario == 3),
         });
         if let (Value::Object(o), Value::Object(e)) = (&mut out, extra) {
             o.extend(e);
@@ -219,6 +238,10 @@ impl OursSession {
             self.sandbox.url(),
             "--state".to_owned(),
             self.state.display().to_string(),
+            "--onec-url".to_owned(),
+            self.onec.url(),
+            "--onec-user".to_owned(),
+            self.onec.user().to_owned(),
         ];
         if let Some(l) = limit {
             extra.extend(["--rate-limit".to_owned(), l.to_string()]);
@@ -229,7 +252,7 @@ impl OursSession {
             scenario,
             change,
             &extra,
-            Some(self.sandbox.token()),
+            Some((self.sandbox.token(), self.onec.password())),
         )
         .await
     }
@@ -242,7 +265,7 @@ async fn spawn_child(
     scenario: u8,
     change: f64,
     extra: &[String],
-    token: Option<&str>,
+    secrets: Option<(&str, &str)>,
 ) -> Result<Value> {
     let exe = std::env::current_exe().context("locating this binary")?;
     let mut cmd = std::process::Command::new(exe);
@@ -261,9 +284,10 @@ async fn spawn_child(
         .stdin(Stdio::null())
         .stderr(Stdio::inherit())
         .stdout(Stdio::piped());
-    // The token travels in the environment, not on the command line where `ps` shows it.
-    if let Some(t) = token {
-        cmd.env("OKDESK_BENCH_TOKEN", t);
+    // Secrets travel in the environment, not on the command line where `ps` shows them.
+    if let Some((token, password)) = secrets {
+        cmd.env("OKDESK_BENCH_TOKEN", token)
+            .env("OKDESK_BENCH_ONEC_PASSWORD", password);
     }
     let output = tokio::task::spawn_blocking(move || cmd.output())
         .await
@@ -341,7 +365,7 @@ async fn push_line(
         "rate_limit": args.rate_limit,
         "entities": world::counts(&world.onec),
         "records": world::total(&world.onec),
-        "onec_side": "the demo snapshot in memory (the 1C OData simulator is not finished); 1C requests are not measured",
+        "onec_side": "ours: the 1C OData simulator (ЭСТИ layout) over HTTP; engine_in_memory: the snapshot in memory; the baseline runs inside 1C and reads nothing over the network",
     });
     if s == 3 {
         let mut copy = world.onec.clone();

@@ -6,6 +6,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use chrono::NaiveDate;
 use onec_model::{Ref, Snapshot};
 use sandbox::demo::{generate, DemoSize, DemoWorld};
+use sandbox::onec::OnecSandbox;
+use serde_json::Value;
 
 /// The demo world with `n` counterparties (3n contacts, n contracts, n/2 objects, 2n equipment).
 pub(crate) fn world(seed: u64, n: usize) -> DemoWorld {
@@ -74,6 +76,39 @@ pub(crate) fn mutate(s: &mut Snapshot, pct: f64) -> usize {
         changed += 1;
     }
     changed
+}
+
+/// The same edit made in the 1C simulator (ЭСТИ layout), as a 1C user would: every changed
+/// object gets a new `DataVersion`. Returns how many objects changed.
+pub(crate) fn mutate_onec(onec: &OnecSandbox, pct: f64) -> anyhow::Result<usize> {
+    if pct <= 0.0 {
+        return Ok(0);
+    }
+    let step = ((100.0 / pct).round() as usize).max(1);
+    let mut changed = 0;
+    for (set, field) in [
+        ("Catalog_Партнеры", "Комментарий"),
+        ("Catalog_КонтактныеЛицаПартнеров", "Комментарий"),
+        ("Catalog_ДоговорыКонтрагентов", "ДатаОкончанияДействия"),
+        ("Catalog_ОбъектыКлиентов", "Комментарий"),
+        ("Catalog_ОборудованиеКлиентов", "Комментарий"),
+    ] {
+        let objects = onec.objects(set)?;
+        for i in picked(objects.len(), step) {
+            let o = &objects[i];
+            let value = if field == "Комментарий" {
+                let old = o.get(field).and_then(Value::as_str).unwrap_or_default();
+                Value::String(format!("{old} (изменено в 1С)").trim().to_owned())
+            } else {
+                Value::String("2031-12-31T00:00:00".to_owned())
+            };
+            let key = Ref::from_uuid(o.key)
+                .ok_or_else(|| anyhow::anyhow!("{set}: an object with the empty ref"))?;
+            onec.modify(set, key, &[(field, value)])?;
+            changed += 1;
+        }
+    }
+    Ok(changed)
 }
 
 /// The first `k` counterparties with everything that belongs to them and every directory, for

@@ -72,9 +72,14 @@ fn every_scenario_prints_one_json_line() {
     .sum();
     assert_eq!(accounted, 6, "{companies}");
     assert!(companies["created"].as_u64().unwrap() >= 1, "{companies}");
-    // Pushing an unchanged base again writes nothing.
-    let again = &lines[1]["engine_in_memory"];
-    assert!(again["okdesk_requests"].as_u64().unwrap() <= 10, "{again}");
+    // Pushing an unchanged base again writes nothing, in memory and over HTTP.
+    for again in [&lines[1]["engine_in_memory"], &lines[1]["ours"]] {
+        assert!(again["okdesk_requests"].as_u64().unwrap() <= 10, "{again}");
+        assert!(
+            again["okdesk_requests_by_method"].get("POST").is_none(),
+            "{again}"
+        );
+    }
     // With some records changed, only those are written.
     let changed = &lines[2]["engine_in_memory"];
     assert!(
