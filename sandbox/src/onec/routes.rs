@@ -394,8 +394,16 @@ fn collection(
             return Err(OdataError::unknown_property(set, name));
         }
     }
-    if !options.orderby.is_empty() {
-        views.sort_by(|a, b| compare_views(a, b, &options.orderby));
+    match options.orderby.as_slice() {
+        [] => {}
+        // The paging order every adapter asks for: compare the keys directly.
+        [(name, desc)] if name == "Ref_Key" && table.is_none() => {
+            views.sort_unstable_by_key(View::id);
+            if *desc {
+                views.reverse();
+            }
+        }
+        orderby => views.sort_by(|a, b| compare_views(a, b, orderby)),
     }
     let total = views.len();
     let page: Vec<View<'_>> = views

@@ -44,6 +44,31 @@ impl<'a> View<'a> {
         }
     }
 
+    /// The value of a known property without looking it up in the schema (the renderers' path).
+    pub(crate) fn value_of(&self, prop: &Prop) -> std::borrow::Cow<'a, Val> {
+        let stored = match self {
+            View::Object { obj, .. } => obj.get(&prop.name),
+            View::Row { owner, row, .. } => {
+                if prop.name == "Ref_Key" {
+                    return std::borrow::Cow::Owned(Val::Guid(owner.id));
+                }
+                row.get(&prop.name)
+            }
+        };
+        match stored {
+            Some(v) => std::borrow::Cow::Borrowed(v),
+            None => std::borrow::Cow::Owned(Val::empty_for(prop)),
+        }
+    }
+
+    /// The `Ref_Key` of an object view (the owner's for a row).
+    pub(crate) fn id(&self) -> uuid::Uuid {
+        match self {
+            View::Object { obj, .. } => obj.id,
+            View::Row { owner, .. } => owner.id,
+        }
+    }
+
     /// The value of a property (empty when unset), or `None` when there is no such property.
     pub(crate) fn value(&self, name: &str) -> Option<Val> {
         let prop = self.prop(name)?;

@@ -47,14 +47,13 @@ impl Cx<'_> {
 
     /// Stores an object, giving it a code where the catalog has codes and none was set.
     pub(crate) fn put(&mut self, set: &str, mut obj: Obj) {
-        let def = self
-            .ib
-            .schema
+        // The schema is shared, so holding it does not borrow the infobase.
+        let schema = self.ib.schema.clone();
+        let def = schema
             .set(set)
-            .unwrap_or_else(|| panic!("populate writes only published sets, not {set}"))
-            .clone();
+            .unwrap_or_else(|| panic!("populate writes only published sets, not {set}"));
         if def.has_code && obj.get("Code").is_none_or(Val::is_empty) {
-            let code = self.ib.next_number(&def);
+            let code = self.ib.next_number(def);
             obj.set("Code", Val::Str(code));
         }
         self.ib.insert(set, obj);

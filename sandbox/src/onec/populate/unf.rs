@@ -81,16 +81,19 @@ pub(super) fn populate(cx: &mut Cx<'_>, snap: &Snapshot) {
         )
     };
 
+    // The first contact of each client, found once rather than per client.
+    let mut first_contacts = std::collections::HashMap::new();
+    for c in &snap.contacts {
+        if let Some(owner) = c.owner {
+            first_contacts.entry(owner).or_insert(c.r#ref);
+        }
+    }
     for (i, cp) in snap.counterparties.iter().enumerate() {
         let legal = match cp.legal_form {
             Some(LegalForm::Legal) | None => "ЮридическоеЛицо",
             _ => "ФизическоеЛицо",
         };
-        let first_contact = snap
-            .contacts
-            .iter()
-            .find(|c| c.owner == Some(cp.r#ref))
-            .map(|c| c.r#ref);
+        let first_contact = first_contacts.get(&cp.r#ref).copied();
         let mut obj = object(cp.r#ref.uuid(), &cp.name, cp.deletion_mark);
         obj.set("НаименованиеПолное", opt_text(cp.full_name.as_deref()))
             .set("ИНН", opt_text(cp.inn.as_deref()))

@@ -108,21 +108,26 @@ pub(super) fn populate(cx: &mut Cx<'_>, snap: &Snapshot) {
         );
     }
 
+    // The first contact and contract of each client, found once rather than per client.
+    let mut first_contacts = std::collections::HashMap::new();
+    for c in &snap.contacts {
+        if let Some(owner) = c.owner {
+            first_contacts.entry(owner).or_insert(c.r#ref);
+        }
+    }
+    let mut first_contracts = std::collections::HashMap::new();
+    for c in &snap.contracts {
+        if let Some(owner) = c.owner {
+            first_contracts.entry(owner).or_insert(c.r#ref);
+        }
+    }
     for (i, cp) in snap.counterparties.iter().enumerate() {
         let form = match cp.legal_form {
             Some(LegalForm::Legal) | None => "ЮрЛицо",
             _ => "ФизЛицо",
         };
-        let first_contact = snap
-            .contacts
-            .iter()
-            .find(|c| c.owner == Some(cp.r#ref))
-            .map(|c| c.r#ref);
-        let contract = snap
-            .contracts
-            .iter()
-            .find(|c| c.owner == Some(cp.r#ref))
-            .map(|c| c.r#ref);
+        let first_contact = first_contacts.get(&cp.r#ref).copied();
+        let contract = first_contracts.get(&cp.r#ref).copied();
         let manager = snap
             .employees
             .get(i % snap.employees.len().max(1))

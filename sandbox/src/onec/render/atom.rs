@@ -90,7 +90,7 @@ pub(crate) fn entry(
         match *slot {
             Slot::Prop(i) => {
                 let p = shape.props[i];
-                property(out, &p.name, &view.value(&p.name).unwrap_or(Val::Null));
+                property(out, &p.name, &view.value_of(p));
             }
             Slot::Table(i) => {
                 let (table, only) = shape.tables[i];

@@ -76,10 +76,10 @@ fn body(
                             }
                             json_string(out, &col.name);
                             out.push(':');
-                            row.get(&col.name)
-                                .cloned()
-                                .unwrap_or_else(|| Val::empty_for(col))
-                                .write_json(out);
+                            match row.get(&col.name) {
+                                Some(v) => v.write_json(out),
+                                None => Val::empty_for(col).write_json(out),
+                            }
                         }
                         out.push('}');
                     }
