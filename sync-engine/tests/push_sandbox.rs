@@ -14,7 +14,7 @@ use push_support::{
     bracket_email, break_contract, end_state, mark_new_contract, pushable, Injected, Rig,
     CONFIGURATIONS,
 };
-use sync_engine::push::Mode;
+use sync_engine::push::{render_plan, Mode};
 use sync_engine::report::{FailureReport, RunReport};
 use sync_engine::Policy;
 
@@ -149,6 +149,7 @@ async fn first_push_creates_and_links_by_inn_and_second_push_writes_nothing() {
 
 #[tokio::test]
 async fn one_change_one_patch_add_only_leaves_it_and_a_deletion_mark_archives() {
+    let mut deactivated = Vec::new();
     for conf in CONFIGURATIONS {
         let (rig, held_back) = Rig::start(conf, mark_new_contract).await;
         let first = rig.push(Policy::default()).await;
@@ -205,10 +206,72 @@ async fn one_change_one_patch_add_only_leaves_it_and_a_deletion_mark_archives() 
             "{conf}: archived once"
         );
         assert_eq!(rig.writes_since(mark), (0, 0), "{conf}");
+
+        // The mark taken off: the company is restored and its pending change written.
+        rig.mark_company(target, false);
+        let mark = rig.writes();
+        let report = rig.push(Policy::default()).await;
+        assert_eq!(report.counts["companies"].updated, 1, "{conf}");
+        assert_eq!(
+            rig.writes_since(mark),
+            (0, 2),
+            "{conf}: activation + update"
+        );
+        let company = rig.company_by_crm(&key).expect("company");
+        assert_eq!(company["active"], true, "{conf}: restored");
+        assert_eq!(company["comment"], "Ещё раз изменено", "{conf}");
+
+        // A contact's deletion mark deactivates it.
+        if let Some(contact) = rig.created_contact() {
+            rig.mark_contact(contact, true);
+            let report = rig.push(Policy::default()).await;
+            assert_eq!(report.counts["contacts"].archived, 1, "{conf}");
+            let c = rig
+                .okdesk
+                .contacts()
+                .into_iter()
+                .find(|c| c["crm_1c_id"] == contact.to_string().as_str())
+                .expect("the contact");
+            assert_eq!(c["active"], false, "{conf}: deactivated");
+            deactivated.push(*conf);
+        }
     }
+    assert_eq!(deactivated.len(), CONFIGURATIONS.len(), "{deactivated:?}");
 }
 
-#[tokio::test]
+/// One interrupted run and its resumption; panics on any difference from the reference.
+async fn interrupted_at(
+    conf: &str,
+    how: Injected,
+    k: u64,
+    baseline: usize,
+    expected: &std::collections::BTreeMap<String, Vec<String>>,
+) {
+    let (rig, ()) = Rig::start(conf, |_| ()).await;
+    rig.port.fail_at(k, how);
+    let first = rig.push(Policy::default()).await;
+    assert!(
+        first.failures.len() > baseline,
+        "{conf} {how:?} at {k}: the failure is reported"
+    );
+    let second = rig.push(Policy::default()).await;
+    assert_eq!(
+        &end_state(&rig.okdesk),
+        expected,
+        "{conf} {how:?} at {k}: end state\n{}",
+        second.render_table()
+    );
+    let mark = rig.writes();
+    rig.push(Policy::default()).await;
+    assert_eq!(
+        rig.writes_since(mark),
+        (0, 0),
+        "{conf} {how:?} at {k}: converged"
+    );
+}
+
+// The cases are independent rigs on their own ports, so they run side by side.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_interrupted_run_resumes_to_the_same_state_without_duplicates() {
     for conf in CONFIGURATIONS {
         let (reference, ()) = Rig::start(conf, |_| ()).await;
@@ -216,31 +279,20 @@ async fn an_interrupted_run_resumes_to_the_same_state_without_duplicates() {
         let expected = end_state(&reference.okdesk);
         let total = reference.port.writes();
         assert!(total > 10, "{conf}: the demo push makes writes");
-        for how in [Injected::Refuse, Injected::LoseResponse] {
-            for k in [1, total / 3, total / 2, total - 1, total] {
-                let (rig, ()) = Rig::start(conf, |_| ()).await;
-                rig.port.fail_at(k, how);
-                let first = rig.push(Policy::default()).await;
-                assert!(
-                    first.failures.len() > baseline,
-                    "{conf} {how:?} at {k}: the failure is reported"
-                );
-                let second = rig.push(Policy::default()).await;
-                assert_eq!(
-                    end_state(&rig.okdesk),
-                    expected,
-                    "{conf} {how:?} at {k}: end state\n{}",
-                    second.render_table()
-                );
-                let mark = rig.writes();
-                rig.push(Policy::default()).await;
-                assert_eq!(
-                    rig.writes_since(mark),
-                    (0, 0),
-                    "{conf} {how:?} at {k}: converged"
-                );
-            }
-        }
+        let cases: Vec<(Injected, u64)> = [Injected::Refuse, Injected::LoseResponse]
+            .into_iter()
+            .flat_map(|how| {
+                [1, total / 3, total / 2, total - 1, total]
+                    .into_iter()
+                    .map(move |k| (how, k))
+            })
+            .collect();
+        futures::future::join_all(
+            cases
+                .iter()
+                .map(|(how, k)| interrupted_at(conf, *how, *k, baseline, &expected)),
+        )
+        .await;
     }
 }
 
@@ -376,5 +428,18 @@ async fn bad_records_are_reported_and_everything_else_syncs() {
             (1, 0),
             "{conf}: only the 422 is sent again"
         );
+    }
+}
+
+#[tokio::test]
+async fn first_push_plans_are_stable_per_configuration() {
+    for conf in CONFIGURATIONS {
+        let (rig, ()) = Rig::start(conf, |_| ()).await;
+        let plan = rig.plan().await;
+        insta::assert_snapshot!(format!("first_push_plan_{conf}"), render_plan(&plan));
+        // Planning is pure: the same inputs plan the same, byte for byte, and a plan writes
+        // nothing.
+        assert_eq!(rig.plan().await.to_json(), plan.to_json(), "{conf}");
+        assert_eq!(rig.writes_since(push_support::Writes::default()), (0, 0));
     }
 }

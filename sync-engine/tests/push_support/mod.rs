@@ -25,7 +25,7 @@ use sync_engine::ports::{
     OnecPort, PortError, RawCache, Record,
 };
 use sync_engine::report::RunReport;
-use sync_engine::{EntityKind, OkdeskApiPort, OkdeskId, Policy, PushJob, StateStore};
+use sync_engine::{EntityKind, OkdeskApiPort, OkdeskId, Policy, PushJob, PushPlan, StateStore};
 
 /// The 1C configurations the tests loop over.
 pub const CONFIGURATIONS: &[&str] = &["ut11", "esti", "unf", "ka", "ut103"];
@@ -216,7 +216,7 @@ impl Onec {
 }
 
 /// POST and PATCH counts of the Okdesk simulator.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Writes {
     post: u64,
     patch: u64,
@@ -290,6 +290,17 @@ impl Rig {
         job.run(false, &|_| {}).await.unwrap()
     }
 
+    /// Plans a push in full mode through the job's own path (reads both sides, writes nothing).
+    pub async fn plan(&self) -> PushPlan {
+        let job = PushJob::with_shared_state(
+            self.port.clone(),
+            self.onec.port(),
+            self.state.clone(),
+            Policy::default(),
+        );
+        job.plan().await.unwrap().0
+    }
+
     /// A 1C user changes the comment of the catalog item that becomes the company `key`.
     pub fn set_company_comment(&self, key: Ref, comment: &str) {
         let (set, field) = self.onec.company_set();
@@ -307,6 +318,33 @@ impl Rig {
     pub fn mark_company(&self, key: Ref, mark: bool) {
         let (set, _) = self.onec.company_set();
         self.onec.sim.set_deletion_mark(&set, key, mark).unwrap();
+    }
+
+    /// A 1C user sets or clears the deletion mark of the contact `key`.
+    pub fn mark_contact(&self, key: Ref, mark: bool) {
+        let set = &self
+            .onec
+            .adapter
+            .layout()
+            .contacts
+            .as_ref()
+            .expect("the configuration has a contact catalog")
+            .set;
+        self.onec.sim.set_deletion_mark(set, key, mark).unwrap();
+    }
+
+    /// A contact that push created (pushed, valid, of a company push created), if the
+    /// configuration keeps contacts in a catalog of their own.
+    pub fn created_contact(&self) -> Option<Ref> {
+        self.onec.adapter.layout().contacts.as_ref()?;
+        let company = self.created_company();
+        self.world
+            .onec
+            .contacts
+            .iter()
+            .filter(|c| c.owner == Some(company) && !c.deletion_mark)
+            .map(|c| c.r#ref)
+            .find(|r| self.okdesk.count_contacts_by_crm_1c_id(&r.to_string()) == 1)
     }
 
     /// A 1C user sets or clears the deletion mark of the contract `key`.
