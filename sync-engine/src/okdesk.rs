@@ -6,9 +6,10 @@
 //! that decides whether the run goes on, the HTTP status, Okdesk's own `{"errors":…}` text, the
 //! field at fault and whether a POST may have been committed although its answer was lost.
 //!
-//! Lookups before a create compare keys exactly: Okdesk's `crm_1c_id` search matches substrings,
-//! and agreements, maintenance entities and equipment have no `crm_1c_id` at all, so they are found
-//! by natural keys (title or name within the company, serial or inventory number).
+//! Lookups before a create compare keys exactly: Okdesk's `crm_1c_id` search matches substrings
+//! (and its search answers one object, so keys are looked up through the lists), and agreements,
+//! maintenance entities and equipment have no `crm_1c_id` at all, so they are found by natural keys
+//! (title or name within the company, serial or inventory number).
 //!
 //! Fields that are empty in 1C are not sent: a phone or address typed into Okdesk by hand is not
 //! wiped by a 1C record that lacks it.
@@ -278,6 +279,33 @@ fn string_parameters(params: &[Parameter]) -> BTreeMap<String, String> {
         .collect()
 }
 
+/// The one record whose `crm_1c_id` is exactly the key; two are a data problem to report.
+///
+/// Lookups go through the keyset lists with the `crm_1c_id` filter, not the search endpoint:
+/// Okdesk's search matches `crm_1c_id` as a substring and answers with ONE object, so a key that is
+/// a prefix of another record's key can come back as that other record and the exact one is never
+/// seen. A list answers every match (or everything, where the filter is not supported) and the
+/// comparison here is exact either way.
+fn one_exact(
+    what: &str,
+    key: &str,
+    ids: impl Iterator<Item = u64>,
+) -> Result<Option<OkdeskId>, PortError> {
+    let mut ids: Vec<u64> = ids.collect();
+    ids.sort_unstable();
+    match ids.as_slice() {
+        [] => Ok(None),
+        [one] => Ok(Some(OkdeskId(*one))),
+        many => Err(PortError::new(
+            ErrorClass::Validation,
+            format!(
+                "в Okdesk несколько записей ({what}) с crm_1c_id = {key} (id {}): удалите дубликаты",
+                many.iter().map(u64::to_string).collect::<Vec<_>>().join(", ")
+            ),
+        )),
+    }
+}
+
 fn directory_name(kind: EntityKind) -> &'static str {
     match kind {
         EntityKind::EquipmentKinds => "equipment_kind",
@@ -538,23 +566,39 @@ impl OkdeskPort for OkdeskApiPort {
             Lookup::Crm1cId {
                 kind: EntityKind::Companies,
                 crm_1c_id,
-            } => self
-                .client
-                .companies()
-                .find_by_crm_1c_id(crm_1c_id)
-                .await
-                .map(|c| c.map(|c| OkdeskId(c.id.0)))
-                .map_err(|e| port_error(&e, None)),
+            } => {
+                let listed = self
+                    .client
+                    .companies()
+                    .list()
+                    .crm_1c_id(crm_1c_id.clone())
+                    .collect_all()
+                    .await
+                    .map_err(|e| port_error(&e, None))?;
+                let exact = listed
+                    .iter()
+                    .filter(|c| c.crm_1c_id.as_deref() == Some(crm_1c_id.as_str()))
+                    .map(|c| c.id.0);
+                one_exact("companies", crm_1c_id, exact)
+            }
             Lookup::Crm1cId {
                 kind: EntityKind::Contacts,
                 crm_1c_id,
-            } => self
-                .client
-                .contacts()
-                .find_by_crm_1c_id(crm_1c_id)
-                .await
-                .map(|c| c.map(|c| OkdeskId(c.id.0)))
-                .map_err(|e| port_error(&e, None)),
+            } => {
+                let listed = self
+                    .client
+                    .contacts()
+                    .list()
+                    .param("crm_1c_id", crm_1c_id)
+                    .collect_all()
+                    .await
+                    .map_err(|e| port_error(&e, None))?;
+                let exact = listed
+                    .iter()
+                    .filter(|c| c.crm_1c_id.as_deref() == Some(crm_1c_id.as_str()))
+                    .map(|c| c.id.0);
+                one_exact("contacts", crm_1c_id, exact)
+            }
             Lookup::Crm1cId { kind, .. } => Err(PortError::new(
                 ErrorClass::Config,
                 format!("Okdesk {kind} have no crm_1c_id to look up"),
