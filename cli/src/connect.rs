@@ -10,6 +10,10 @@ use async_trait::async_trait;
 use okdesk_client::{ApiToken, OkdeskClient};
 use onec_adapter::odata::{ClientOptions, Format, OdataClient};
 use onec_adapter::{Adapter, Diagnostic, Severity};
+use sync_engine::okdesk_issues::OkdeskIssuesPort;
+use sync_engine::onec_documents::{AdapterRef, OdataDocuments};
+use sync_engine::ports::documents::OnecDocuments;
+use sync_engine::ports::issues::IssuesPort;
 use sync_engine::ports::{OnecRead, RawCache};
 use sync_engine::{OkdeskPort, OnecPort, PortError};
 
@@ -98,14 +102,26 @@ pub async fn adapter(s: &Settings, odata: Option<&OdataClient>) -> Result<Arc<dy
     }
 }
 
-/// The 1C port and its adapter.
-pub async fn onec_port(
-    s: &Settings,
-    env: &Env,
-    redactor: &Redactor,
-) -> Result<(Arc<dyn OnecPort>, Arc<dyn Adapter>)> {
+/// The 1C side: the push port, the document port of pull and bill (OData only) and the adapter.
+pub struct OnecSide {
+    /// Push reads through it.
+    pub port: Arc<dyn OnecPort>,
+    /// Pull and bill write through it; `None` for file sources.
+    pub documents: Option<Arc<dyn OnecDocuments>>,
+    /// The adapter.
+    pub adapter: Arc<dyn Adapter>,
+}
+
+/// The 1C ports and the adapter.
+pub async fn onec_side(s: &Settings, env: &Env, redactor: &Redactor) -> Result<OnecSide> {
     let odata = odata_client(s, env, redactor)?;
     let adapter = adapter(s, odata.as_ref()).await?;
+    let documents: Option<Arc<dyn OnecDocuments>> = odata.as_ref().map(|client| {
+        Arc::new(OdataDocuments::new(
+            AdapterRef::Shared(adapter.clone()),
+            client.clone(),
+        )) as Arc<dyn OnecDocuments>
+    });
     let port: Arc<dyn OnecPort> = match (&s.onec.source, odata) {
         (OnecSource::OData { .. }, Some(client)) => Arc::new(
             sync_engine::onec::OdataOnecPort::new(adapter.clone(), client),
@@ -122,7 +138,16 @@ pub async fn onec_port(
         )),
         (OnecSource::OData { .. }, None) => unreachable!("an odata source always has a client"),
     };
-    Ok((port, adapter))
+    Ok(OnecSide {
+        port,
+        documents,
+        adapter,
+    })
+}
+
+/// The issues port of pull and bill over the client.
+pub fn issues_port(client: OkdeskClient) -> Arc<dyn IssuesPort> {
+    Arc::new(OkdeskIssuesPort::new(client))
 }
 
 /// The Okdesk port over the client.

@@ -5,6 +5,7 @@ use std::io::{self, Write};
 
 use indicatif::{ProgressBar, ProgressStyle};
 use serde_json::{json, Value};
+use sync_engine::pull::JobProgress;
 use sync_engine::push::Progress;
 use sync_engine::RunReport;
 
@@ -77,6 +78,15 @@ pub fn on_progress(bar: &ProgressBar) -> impl Fn(&Progress) + Send + Sync + '_ {
     }
 }
 
+/// The pull/bill progress callback for a bar.
+pub fn on_job_progress(bar: &ProgressBar) -> impl Fn(&JobProgress) + Send + Sync + '_ {
+    move |p: &JobProgress| {
+        bar.set_length(p.total as u64);
+        bar.set_position(p.done as u64);
+        bar.set_message(format!("{} {}", p.entity, p.name));
+    }
+}
+
 /// The exit code of a finished run.
 pub fn exit_code(report: &RunReport) -> u8 {
     if report.ok {
@@ -111,7 +121,7 @@ pub fn print_warnings(out: &mut dyn Write, report: &RunReport, limit: usize) -> 
     if report.warnings.is_empty() {
         return Ok(());
     }
-    writeln!(out, "\n1C data warnings ({}):", report.warnings.len())?;
+    writeln!(out, "\nWarnings ({}):", report.warnings.len())?;
     for w in report.warnings.iter().take(limit) {
         writeln!(out, "- {w}")?;
     }

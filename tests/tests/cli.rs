@@ -380,6 +380,72 @@ async fn push_reports_json_and_exit_codes() {
 }
 
 #[tokio::test]
+async fn pull_and_bill_commands() {
+    let w = World::start(ConfigurationArg::Unf).await;
+    let cfg = w.cfg();
+    let o = run(&["--config", cfg, "push"]).await;
+    assert_eq!(o.code, 1, "{}", o.err);
+    let o = run(&["--config", cfg, "--json", "plan", "pull"]).await;
+    let v = o.json();
+    assert_eq!(
+        (v["command"].as_str(), v["job"].as_str()),
+        (Some("plan"), Some("pull"))
+    );
+    assert_eq!(v["dry_run"], true);
+    let o = run(&["--config", cfg, "--json", "pull", "--dry-run"]).await;
+    assert_eq!(o.code, 0, "{}{}", o.out, o.err);
+    let o = run(&["--config", cfg, "--json", "pull"]).await;
+    assert_eq!(o.code, 0, "{}{}", o.out, o.err);
+    let v = o.json();
+    let tasks = v["counts"]["tasks"]["created"].as_u64().unwrap();
+    assert!(tasks > 0, "{v}");
+    // Nothing changed in Okdesk: a second pull writes nothing; --since re-reads and still writes
+    // nothing new (idempotent by issue and version).
+    let o = run(&["--config", cfg, "--json", "pull"]).await;
+    assert_eq!(
+        o.json()["counts"]["tasks"]["created"].as_u64().unwrap_or(0),
+        0
+    );
+    let o = run(&["--config", cfg, "--json", "pull", "--since", "2020-01-01"]).await;
+    assert_eq!(o.code, 0, "{}", o.err);
+    assert_eq!(
+        o.json()["counts"]["tasks"]["created"].as_u64().unwrap_or(0),
+        0
+    );
+    let o = run(&["--config", cfg, "pull", "--since", "yesterday"]).await;
+    assert_eq!(o.code, 2);
+
+    let o = run(&["--config", cfg, "--json", "plan", "bill"]).await;
+    assert_eq!(o.json()["job"], "bill");
+    let o = run(&["--config", cfg, "--json", "bill"]).await;
+    // One paid issue belongs to a company made by hand in Okdesk only: a record failure, exit 1.
+    assert_eq!(o.code, 1, "{}{}", o.out, o.err);
+    let v = o.json();
+    let created = v["counts"]["invoices"]["created"].as_u64().unwrap();
+    assert!(created > 0, "{v}");
+    assert_eq!(
+        v["counts"]["invoice_files"]["created"].as_u64().unwrap(),
+        created
+    );
+    // Exactly once per issue: a second bill creates no invoice.
+    let o = run(&["--config", cfg, "--json", "bill"]).await;
+    assert_eq!(
+        o.json()["counts"]["invoices"]["created"]
+            .as_u64()
+            .unwrap_or(0),
+        0
+    );
+    let pdfs: usize = w
+        .sims
+        .okdesk
+        .issue_ids()
+        .into_iter()
+        .map(|id| w.sims.okdesk.issue_attachments(id).len())
+        .sum();
+    assert!(pdfs as u64 >= created);
+}
+
+#[tokio::test]
 async fn a_second_run_on_the_same_state_is_refused() {
     let w = World::start(ConfigurationArg::Ut11).await;
     let state = w.dir.path().join("state.db");
@@ -398,22 +464,38 @@ async fn sync_then_status() {
     let v = o.json();
     assert_eq!(v["command"], "sync");
     assert_eq!(v["jobs"]["push"]["command"], "push");
-    for job in ["pull", "bill"] {
-        assert!(
-            v["jobs"].get(job).is_some() || v["not_available"].get(job).is_some(),
-            "{job} neither ran nor was reported unavailable: {v}"
-        );
-    }
+    assert!(
+        v["jobs"]["pull"]["counts"]["tasks"]["created"]
+            .as_u64()
+            .unwrap()
+            > 0,
+        "{v}"
+    );
+    assert!(
+        v["jobs"]["bill"]["counts"]["invoices"]["created"]
+            .as_u64()
+            .unwrap()
+            > 0,
+        "{v}"
+    );
+    assert!(v.get("not_available").is_none(), "{v}");
     let o = run(&["--config", w.cfg(), "--json", "status"]).await;
     assert_eq!(o.code, 0, "{}", o.err);
     let v = o.json();
-    assert_eq!(v["runs"][0]["command"], "push");
-    assert!(v["runs"][0]["duration_s"].as_f64().is_some());
+    let runs = v["runs"].as_array().unwrap();
+    let commands: Vec<&str> = runs
+        .iter()
+        .map(|r| r["command"].as_str().unwrap())
+        .collect();
+    assert_eq!(commands, ["bill", "pull", "push"], "newest first");
+    assert!(runs[2]["duration_s"].as_f64().is_some());
+    assert!(runs[2]["counts"]["equipment"]["created"].as_u64().unwrap() > 0);
     assert!(
-        v["runs"][0]["counts"]["equipment"]["created"]
-            .as_u64()
+        v["cursors"]
+            .as_object()
             .unwrap()
-            > 0
+            .contains_key("pull.updated_since"),
+        "{v}"
     );
     assert!(
         !v["failures"].as_array().unwrap().is_empty(),
@@ -565,6 +647,17 @@ async fn demo_runs_for_every_configuration() {
         );
         assert_eq!(v["second_push"]["counts"]["companies"]["created"], 0);
         assert!(Path::new(v["state"].as_str().unwrap()).exists());
+        let invoices = &v["jobs"]["bill"]["counts"]["invoice_files"]["created"];
+        assert!(invoices.as_u64().unwrap() >= 1, "{}: {v}", c.as_str());
+        assert_eq!(v["pdf_count"], *invoices, "every uploaded PDF is saved");
+        if matches!(c, ConfigurationArg::Esti | ConfigurationArg::Unf) {
+            assert!(
+                v["jobs"]["pull"]["counts"]["tasks"]["created"]
+                    .as_u64()
+                    .unwrap()
+                    > 0
+            );
+        }
         if c == ConfigurationArg::Ut11 {
             stable(&mut v);
             insta::assert_json_snapshot!("demo_ut11", v, {

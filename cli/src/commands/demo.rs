@@ -1,8 +1,8 @@
 //! `demo`: the README's first command. Starts both simulators in-process with a small demo world,
 //! writes a real config for them, and runs what the product does — check, push, push again (to
 //! show that a re-run changes nothing), pull, bill — through exactly the code paths a user's
-//! config takes, then says where the state file and the invoice PDFs are. Jobs this build lacks are
-//! named as such, never simulated.
+//! config takes, then says where the state file and the invoice PDFs are. A job that cannot run
+//! is named as such, never simulated.
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -85,7 +85,7 @@ pub async fn run(ctx: &Ctx<'_>, out: &mut dyn Write, a: &DemoArgs) -> Result<u8>
         "check": serde_json::to_value(&check_report)?,
         "config": written.config.display().to_string(),
         "state": written.state.display().to_string(),
-        "files": written.files.display().to_string(),
+        "files": written.files.join("invoices").display().to_string(),
     });
     if let Err(why) = &sims.onec {
         // Without a 1C side nothing can be pushed; say so plainly and stop.
@@ -153,6 +153,7 @@ pub async fn run(ctx: &Ctx<'_>, out: &mut dyn Write, a: &DemoArgs) -> Result<u8>
                 JobResult::Ran(report) => {
                     write!(out, "{}", report.render_table())?;
                     jobs::print_skips(out, report, 5)?;
+                    output::print_warnings(out, report, 5)?;
                 }
                 JobResult::NotBuilt(why) => writeln!(out, "not run: {why}")?,
             }
@@ -163,14 +164,17 @@ pub async fn run(ctx: &Ctx<'_>, out: &mut dyn Write, a: &DemoArgs) -> Result<u8>
     outcome.jobs.push(("bill", billed));
     outcome.duration_s = started.elapsed().as_secs_f64();
 
-    let pdfs = count_files(&written.files, "pdf");
+    // Bill uploads each invoice PDF to its issue; the demo fetches them back from the simulated
+    // Okdesk, as a user would open them there.
+    let pdfs = save_invoice_pdfs(&sims, &written.files.join("invoices"))?;
     if human {
         if let Some(JobResult::Ran(push)) = outcome.jobs.first().map(|(_, r)| r) {
             if !push.failures.is_empty() {
                 writeln!(
                     out,
                     "The failures above are deliberate: the demo data holds the defects real data \
-                     has (broken e-mails in 1C, one INN on two companies made by hand in Okdesk). \
+                     has (broken e-mails in 1C; one INN on two companies made by hand in Okdesk, so \
+                     neither is linked and that company's issues cannot be billed). \
                      Each is reported with the record, the field, the value and the reason, and \
                      retried on the next run once fixed.\n"
                 )?;
@@ -179,8 +183,8 @@ pub async fn run(ctx: &Ctx<'_>, out: &mut dyn Write, a: &DemoArgs) -> Result<u8>
         writeln!(out, "state file:   {}", written.state.display())?;
         writeln!(
             out,
-            "invoice PDFs: {} ({pdfs} file(s))",
-            written.files.display()
+            "invoice PDFs: {} ({pdfs} file(s), as uploaded to the Okdesk issues)",
+            written.files.join("invoices").display()
         )?;
         writeln!(out, "config:       {}", written.config.display())?;
         writeln!(
@@ -202,21 +206,20 @@ pub async fn run(ctx: &Ctx<'_>, out: &mut dyn Write, a: &DemoArgs) -> Result<u8>
     Ok(crate::EXIT_OK)
 }
 
-fn count_files(dir: &std::path::Path, ext: &str) -> usize {
-    fn walk(dir: &std::path::Path, ext: &str, n: &mut usize) {
-        let Ok(entries) = std::fs::read_dir(dir) else {
-            return;
-        };
-        for e in entries.flatten() {
-            let p = e.path();
-            if p.is_dir() {
-                walk(&p, ext, n);
-            } else if p.extension().is_some_and(|x| x.eq_ignore_ascii_case(ext)) {
-                *n += 1;
+/// Saves every invoice PDF attached to an issue of the Okdesk simulator; returns how many.
+fn save_invoice_pdfs(sims: &sims::Sims, dir: &std::path::Path) -> Result<usize> {
+    let mut n = 0;
+    for id in sims.okdesk.issue_ids() {
+        for a in sims.okdesk.issue_attachments(id) {
+            if !a.file_name.to_lowercase().ends_with(".pdf") || !a.file_name.starts_with("Счет")
+            {
+                continue;
             }
+            std::fs::create_dir_all(dir)?;
+            let name = format!("issue-{id}-{}", a.file_name.replace(['/', '\\'], "_"));
+            std::fs::write(dir.join(name), &a.bytes)?;
+            n += 1;
         }
     }
-    let mut n = 0;
-    walk(dir, ext, &mut n);
-    n
+    Ok(n)
 }

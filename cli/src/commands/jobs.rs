@@ -10,7 +10,12 @@ use std::time::Instant;
 use anyhow::{anyhow, Context as _, Result};
 use onec_adapter::Adapter;
 use serde_json::{json, Map, Value};
-use sync_engine::{OkdeskPort, OnecPort, Policy, PushJob, RunReport, StateStore};
+use sync_engine::ports::documents::OnecDocuments;
+use sync_engine::ports::issues::IssuesPort;
+use sync_engine::{
+    BillJob, BillPolicy, OkdeskPort, OnecPort, Policy, PullJob, PullPolicy, PushJob, RunReport,
+    StateStore,
+};
 
 use crate::args::ModeArg;
 use crate::config::{self, Settings};
@@ -27,6 +32,10 @@ pub struct Wiring {
     pub okdesk: Arc<dyn OkdeskPort>,
     /// The 1C port.
     pub onec: Arc<dyn OnecPort>,
+    /// Pull's and bill's Okdesk side.
+    pub issues: Arc<dyn IssuesPort>,
+    /// Pull's and bill's 1C side (`None` for file sources).
+    pub documents: Option<Arc<dyn OnecDocuments>>,
     /// The adapter.
     pub adapter: Arc<dyn Adapter>,
     /// The state store, shared by the jobs of one command.
@@ -56,14 +65,17 @@ pub fn open_state(path: &Path) -> Result<StateStore> {
 pub async fn wire(ctx: &Ctx<'_>, settings: &Settings) -> Result<Wiring> {
     let okdesk_client = connect::okdesk_client(settings, &ctx.env, &ctx.redactor)?;
     let okdesk = connect::okdesk_port(okdesk_client.clone());
-    let (onec, adapter) = connect::onec_port(settings, &ctx.env, &ctx.redactor).await?;
+    let issues = connect::issues_port(okdesk_client.clone());
+    let side = connect::onec_side(settings, &ctx.env, &ctx.redactor).await?;
     let state = open_state(&settings.state)?;
     Ok(Wiring {
         settings: settings.clone(),
         okdesk_client,
         okdesk,
-        onec,
-        adapter,
+        onec: side.port,
+        issues,
+        documents: side.documents,
+        adapter: side.adapter,
         state: Arc::new(Mutex::new(state)),
     })
 }
@@ -73,7 +85,7 @@ pub async fn wire(ctx: &Ctx<'_>, settings: &Settings) -> Result<Wiring> {
 pub enum JobResult {
     /// The job ran.
     Ran(RunReport),
-    /// The engine for this job is not part of this build.
+    /// The job cannot run with this config (a file source cannot take pull's or bill's writes).
     NotBuilt(String),
 }
 
@@ -141,24 +153,109 @@ pub async fn push(ctx: &Ctx<'_>, w: &Wiring, policy: Policy, dry_run: bool) -> R
     result.map_err(|e| engine_error("push", e))
 }
 
-/// Runs a pull.
+/// The document port, or why pull and bill cannot run with this source.
+fn documents(w: &Wiring, job: &str) -> Result<Arc<dyn OnecDocuments>, String> {
+    w.documents.clone().ok_or_else(|| {
+        format!(
+            "{job} writes documents into a live 1C base; source = \"{}\" can only be read, so \
+             {job} needs source = \"odata\"",
+            w.settings.onec.source.kind()
+        )
+    })
+}
+
+/// Runs a pull. `since` (from `--since`) re-reads from that day; without it the stored cursor
+/// is used, or `[pull] since` on the very first pull.
 pub async fn pull(
-    _ctx: &Ctx<'_>,
-    _w: &Wiring,
-    _since: Option<chrono::NaiveDate>,
-    _dry_run: bool,
+    ctx: &Ctx<'_>,
+    w: &Wiring,
+    since: Option<chrono::NaiveDate>,
+    dry_run: bool,
 ) -> Result<JobResult> {
-    Ok(JobResult::NotBuilt(
-        "pull (Okdesk issues → 1C documents) is not built into this version yet".into(),
-    ))
+    let docs = match documents(w, "pull") {
+        Ok(d) => d,
+        Err(why) => return Ok(JobResult::NotBuilt(why)),
+    };
+    let s = &w.settings;
+    let mut policy = PullPolicy::new(s.okdesk.url.clone());
+    policy.overlap_days = s.pull.overlap_days;
+    if s.pull.attachments {
+        policy.attachments_dir = Some(s.files.join("attachments"));
+    }
+    let first_pull = {
+        let store = w
+            .state
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        store
+            .cursor(sync_engine::pull::job::CURSOR)
+            .map_err(|e| anyhow!("cannot read the pull cursor: {e}"))?
+            .is_none()
+    };
+    let since = since.or(if first_pull { s.pull.since } else { None });
+    let job = PullJob::with_shared_state(w.issues.clone(), docs, w.state.clone(), policy);
+    let bar = output::bar(ctx.progress, "pull");
+    let callback = output::on_job_progress(&bar);
+    let result = with_stop(ctx, job.stop_flag(), job.run(dry_run, since, &callback)).await;
+    bar.finish_and_clear();
+    result
+        .map(JobResult::Ran)
+        .map_err(|e| engine_error("pull", e))
+}
+
+/// The Okdesk employee bill writes its comments as: `[bill] comment_author` (an id or an
+/// e-mail), else the first active employee.
+async fn comment_author(w: &Wiring) -> Result<u64> {
+    let wanted = w.settings.bill.comment_author.as_deref().map(str::trim);
+    if let Some(id) = wanted.and_then(|a| a.parse::<u64>().ok()) {
+        return Ok(id);
+    }
+    let employees = w
+        .issues
+        .employees()
+        .await
+        .map_err(|e| anyhow!("bill could not list Okdesk employees: {e}"))?;
+    let found = match wanted {
+        Some(email) => employees.iter().find(|e| {
+            e.email
+                .as_deref()
+                .is_some_and(|m| m.eq_ignore_ascii_case(email))
+        }),
+        None => employees.iter().find(|e| e.active),
+    };
+    found.map(|e| e.id).ok_or_else(|| match wanted {
+        Some(email) => anyhow!(
+            "config file {}: key `bill.comment_author`: no Okdesk employee has the e-mail {email}\n  \
+             fix: write an employee's e-mail or id",
+            w.settings.path.display()
+        ),
+        None => anyhow!("the Okdesk account has no active employee to write the invoice comment as"),
+    })
 }
 
 /// Runs a bill.
-pub async fn bill(_ctx: &Ctx<'_>, _w: &Wiring, _dry_run: bool) -> Result<JobResult> {
-    Ok(JobResult::NotBuilt(
-        "bill (paid issues → 1C invoices → PDF on the issue) is not built into this version yet"
-            .into(),
-    ))
+pub async fn bill(ctx: &Ctx<'_>, w: &Wiring, dry_run: bool) -> Result<JobResult> {
+    let docs = match documents(w, "bill") {
+        Ok(d) => d,
+        Err(why) => return Ok(JobResult::NotBuilt(why)),
+    };
+    let b = &w.settings.bill;
+    let mut policy = BillPolicy::new(w.settings.okdesk.url.clone(), comment_author(w).await?);
+    policy.statuses = b.statuses.clone();
+    policy.item_key = b.item_key;
+    policy.generic_item = b.service_item.clone();
+    policy.organization = b.organization;
+    policy.default_vat = b.default_vat;
+    policy.public_comment = b.public_upload;
+    policy.overlap_days = b.overlap_days;
+    let job = BillJob::with_shared_state(w.issues.clone(), docs, w.state.clone(), policy);
+    let bar = output::bar(ctx.progress, "bill");
+    let callback = output::on_job_progress(&bar);
+    let result = with_stop(ctx, job.stop_flag(), job.run(dry_run, &callback)).await;
+    bar.finish_and_clear();
+    result
+        .map(JobResult::Ran)
+        .map_err(|e| engine_error("bill", e))
 }
 
 /// Prints one job's report.

@@ -169,6 +169,17 @@ pub fn write_config(sims: &Sims, path: &Path, state: &Path) -> Result<WrittenCon
         ),
     };
     let files = dir.join(format!("{stem}-files"));
+    // The demo price list has one code no 1C item carries (as real price lists do); the generic
+    // service item lets such lines be billed instead of failing the invoice.
+    let service_item = sims
+        .world
+        .onec
+        .items
+        .iter()
+        .filter_map(|i| i.article.as_deref())
+        .find(|a| *a == "SRV-006")
+        .map(|a| format!("service_item = \"{a}\"\n"))
+        .unwrap_or_default();
     let text = format!(
         "# Written by `okdesk-1c sandbox`/`demo` for the local simulators.\n\
          time_zone = \"Europe/Moscow\"\n\
@@ -186,7 +197,8 @@ pub fn write_config(sims: &Sims, path: &Path, state: &Path) -> Result<WrittenCon
          inn_parameter = \"inn\"\n\n\
          [bill]\n\
          statuses = [\"completed\", \"closed\"]\n\
-         upload = \"private\"\n\n\
+         upload = \"public\"\n\
+         {service_item}\n\
          [schedule]\n\
          push = \"*/5 * * * *\"\n\
          pull = \"*/2 * * * *\"\n",

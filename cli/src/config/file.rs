@@ -13,7 +13,7 @@ pub(crate) struct FileConfig {
     pub(crate) time_zone: Option<String>,
     /// The SQLite state file.
     pub(crate) state: Option<PathBuf>,
-    /// Where bill keeps invoice PDFs.
+    /// Where pull saves downloaded attachments.
     pub(crate) files: Option<PathBuf>,
     pub(crate) okdesk: OkdeskFile,
     pub(crate) onec: OnecFile,

@@ -208,7 +208,7 @@ pub struct Settings {
     pub time_zone: FixedOffset,
     /// The state file.
     pub state: PathBuf,
-    /// Where invoice PDFs are kept.
+    /// Where pull saves downloaded attachments.
     pub files: PathBuf,
     /// Okdesk.
     pub okdesk: OkdeskSettings,

@@ -25,7 +25,7 @@ time_zone = "Europe/Moscow"
 # Relative paths are relative to this file. One state file per pair of Okdesk account and 1C base.
 state = "okdesk-1c.db"
 
-# Where bill keeps the invoice PDFs it renders.
+# Where pull saves the attachments it downloads from issues (see [pull] attachments).
 files = "okdesk-1c-files"
 
 [okdesk]
