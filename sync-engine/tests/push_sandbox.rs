@@ -443,3 +443,47 @@ async fn first_push_plans_are_stable_per_configuration() {
         assert_eq!(rig.writes_since(push_support::Writes::default()), (0, 0));
     }
 }
+
+#[tokio::test]
+async fn under_server_faults_runs_converge_without_duplicates() {
+    // Real faults on the HTTP path: 500s and dropped connections before Okdesk acts. The client
+    // retries reads and PATCHes; a POST that fails after sending is reported "may have been
+    // committed" and looked up by key on the next run instead of being repeated.
+    for conf in ["esti", "ut11"] {
+        let (reference, ()) = Rig::start(conf, |_| ()).await;
+        reference.push(Policy::default()).await;
+        let expected = end_state(&reference.okdesk);
+
+        let retry = okdesk_client::RetryPolicy {
+            max_retries: 3,
+            max_elapsed: std::time::Duration::from_secs(5),
+            base_delay: std::time::Duration::from_millis(1),
+            max_delay: std::time::Duration::from_millis(5),
+        };
+        let (rig, ()) = Rig::start_with(conf, |_| (), retry).await;
+        rig.okdesk.set_faults(sandbox::okdesk::Faults {
+            server_error: 0.15,
+            drop_connection: 0.1,
+            ..sandbox::okdesk::Faults::none()
+        });
+        let mut maybe_committed = 0;
+        for _ in 0..4 {
+            if let Ok(report) = rig.try_push(Policy::default()).await {
+                maybe_committed += report
+                    .failures
+                    .iter()
+                    .filter(|f| f.message.contains("Запрос мог быть выполнен"))
+                    .count();
+            }
+        }
+        assert!(maybe_committed > 0, "{conf}: some POST answers were lost");
+        rig.okdesk.set_faults(sandbox::okdesk::Faults::none());
+        let last = rig.push(Policy::default()).await;
+        assert_eq!(
+            end_state(&rig.okdesk),
+            expected,
+            "{conf}: converged to the uninterrupted state\n{}",
+            last.render_table()
+        );
+    }
+}

@@ -246,6 +246,15 @@ impl Rig {
         configuration: &str,
         prepare: impl FnOnce(&mut DemoWorld) -> T,
     ) -> (Rig, T) {
+        Rig::start_with(configuration, prepare, RetryPolicy::none()).await
+    }
+
+    /// [`Rig::start`] with the client retrying as `retry` says (for runs under injected faults).
+    pub async fn start_with<T>(
+        configuration: &str,
+        prepare: impl FnOnce(&mut DemoWorld) -> T,
+        retry: RetryPolicy,
+    ) -> (Rig, T) {
         let mut source = generate(SEED, DemoSize::Small);
         let prepared = prepare(&mut source);
         let okdesk = OkdeskSandbox::start(OkdeskConfig::default().world(source.clone()))
@@ -255,7 +264,7 @@ impl Rig {
             .rate_limit(0, 1)
             .max_concurrency(8)
             .timeout(Duration::from_secs(10))
-            .retry(RetryPolicy::none())
+            .retry(retry)
             .build()
             .unwrap();
         let port = Arc::new(Flaky {
@@ -288,6 +297,19 @@ impl Rig {
             policy,
         );
         job.run(false, &|_| {}).await.unwrap()
+    }
+
+    /// Runs one push and returns what the job returned (a run may be refused as a whole when
+    /// Okdesk cannot be read).
+    pub async fn try_push(&self, policy: Policy) -> sync_engine::Result<RunReport> {
+        PushJob::with_shared_state(
+            self.port.clone(),
+            self.onec.port(),
+            self.state.clone(),
+            policy,
+        )
+        .run(false, &|_| {})
+        .await
     }
 
     /// Plans a push in full mode through the job's own path (reads both sides, writes nothing).
