@@ -68,9 +68,23 @@ impl<'c> ContactHandler<'c> {
     pub async fn find_by_crm_1c_id(&self, key: &str) -> Result<Option<Contact>> {
         let found = self.search().crm_1c_id(key).send().await?;
         let mut exact: Vec<Contact> = found
-            .into_iter()
+            .iter()
             .filter(|c| c.crm_1c_id.as_deref() == Some(key))
+            .cloned()
             .collect();
+        // Okdesk matches `crm_1c_id` as a substring and the exact search answers with one object,
+        // so a longer key ("abc-12" for "abc-1") can hide the exact record. When the search found
+        // something else, the filtered listing is read whole and compared exactly.
+        if exact.is_empty() && !found.is_empty() {
+            exact = self
+                .list()
+                .param("crm_1c_id", key)
+                .collect_all()
+                .await?
+                .into_iter()
+                .filter(|c| c.crm_1c_id.as_deref() == Some(key))
+                .collect();
+        }
         match exact.len() {
             0 | 1 => Ok(exact.pop()),
             count => Err(Error::Ambiguous {

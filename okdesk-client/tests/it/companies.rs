@@ -3,7 +3,7 @@
 use okdesk_client::CompanyId;
 use serde_json::json;
 use wiremock::matchers::{body_json, method, path, query_param};
-use wiremock::{Mock, MockServer};
+use wiremock::{Mock, MockServer, ResponseTemplate};
 
 use crate::common::{self, client, json, json_fixture, TOKEN};
 
@@ -190,4 +190,37 @@ async fn get_by_id_uses_the_exact_search_and_an_error_body_means_absent() {
     assert!(c.companies().get(CompanyId(1040)).await.unwrap().is_some());
     assert!(c.companies().get(CompanyId(9)).await.unwrap().is_none());
     common::assert_no_token(&format!("{c:?}"));
+}
+
+#[tokio::test]
+async fn crm_1c_id_lookup_falls_back_to_the_listing_when_search_answers_a_longer_key() {
+    let server = MockServer::start().await;
+    // The search answers one object whose key merely contains the one asked for.
+    Mock::given(method("GET"))
+        .and(path("/api/v1/companies"))
+        .and(query_param("crm_1c_id", "abc-1"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(json!({"id": 7, "name": "Другая", "crm_1c_id": "abc-12"})),
+        )
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/api/v1/companies/list"))
+        .and(query_param("crm_1c_id", "abc-1"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!([
+            {"id": 7, "name": "Другая", "crm_1c_id": "abc-12"},
+            {"id": 9, "name": "Нужная", "crm_1c_id": "abc-1"}
+        ])))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let found = client(&server)
+        .companies()
+        .find_by_crm_1c_id("abc-1")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(found.id, CompanyId(9));
 }
