@@ -168,7 +168,20 @@ where
         let _ = tracing::subscriber::set_global_default(subscriber);
         None
     };
-    if session.signals {
+    // Only commands that stop gracefully take over SIGINT/SIGTERM; the others keep the default,
+    // so Ctrl-C ends a slow `check` at once.
+    let graceful = matches!(
+        cli.command,
+        args::Command::Plan(_)
+            | args::Command::Push(_)
+            | args::Command::Pull(_)
+            | args::Command::Bill(_)
+            | args::Command::Sync(_)
+            | args::Command::Run(_)
+            | args::Command::Sandbox(_)
+            | args::Command::Demo(_)
+    );
+    if session.signals && graceful {
         session.stop.on_signals();
     }
     let progress = session.terminal && !cli.json && !cli.no_progress;

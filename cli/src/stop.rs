@@ -37,13 +37,21 @@ impl Stop {
         let _ = rx.wait_for(|stopped| *stopped).await;
     }
 
-    /// Raises it on SIGINT (Ctrl-C) or SIGTERM; the binary calls this once.
+    /// Raises it on SIGINT (Ctrl-C) or SIGTERM; a second signal exits at once (code 130), for a
+    /// run that is stuck on a slow server. The binary calls this once, for commands that stop
+    /// gracefully.
     pub fn on_signals(&self) {
         let stop = self.clone();
         tokio::spawn(async move {
             wait_for_signal().await;
-            tracing::info!("stop requested: finishing the writes in flight, then exiting");
+            tracing::warn!(
+                "stop requested: finishing the writes in flight and saving them; press Ctrl-C \
+                 again to quit at once"
+            );
             stop.stop();
+            wait_for_signal().await;
+            tracing::warn!("second stop request: quitting without waiting");
+            std::process::exit(130);
         });
     }
 }

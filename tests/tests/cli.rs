@@ -735,3 +735,51 @@ async fn the_token_never_appears_in_any_output() {
         "the logs were captured (the check above can fail)"
     );
 }
+
+#[tokio::test]
+async fn push_from_an_xml_export_and_pull_needs_a_live_base() {
+    let w = World::start(ConfigurationArg::Ut11).await;
+    let export = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../adapters/core/tests/fixtures/xml/ut11.xml")
+        .canonicalize()
+        .unwrap();
+    let text = std::fs::read_to_string(&w.config).unwrap();
+    let start = text.find("[onec]").unwrap();
+    let end = text[start..].find("\n[push]").unwrap() + start;
+    let onec = format!(
+        "[onec]\nconfiguration = \"ut11\"\nsource = \"xml\"\npath = \"{}\"\n",
+        export.display()
+    );
+    let config = w.dir.path().join("xml.toml");
+    std::fs::write(&config, format!("{}{onec}{}", &text[..start], &text[end..])).unwrap();
+    let cfg = config.to_str().unwrap();
+
+    let o = run(&["--config", cfg, "--json", "check"]).await;
+    assert_eq!(o.json()["onec"]["status"], "connected", "{}", o.out);
+    let o = run(&["--config", cfg, "--json", "push"]).await;
+    assert!(o.code <= 1, "{}{}", o.out, o.err);
+    let v = o.json();
+    let companies = &v["counts"]["companies"];
+    assert!(
+        companies["created"].as_u64().unwrap() + companies["linked"].as_u64().unwrap() > 0,
+        "{v}"
+    );
+    let o = run(&["--config", cfg, "pull"]).await;
+    assert_eq!(o.code, 2);
+    assert!(o.out.contains("source = \"odata\""), "{}", o.out);
+
+    // A missing export is an unreachable source for check and a run-level error for push.
+    let missing = w.dir.path().join("missing.toml");
+    std::fs::write(
+        &missing,
+        std::fs::read_to_string(&config)
+            .unwrap()
+            .replace(export.to_str().unwrap(), "/nonexistent/export.xml"),
+    )
+    .unwrap();
+    let o = run(&["--config", missing.to_str().unwrap(), "--json", "check"]).await;
+    assert_eq!(o.json()["onec"]["status"], "unreachable");
+    let o = run(&["--config", missing.to_str().unwrap(), "push"]).await;
+    assert_eq!(o.code, 2);
+    assert!(o.err.contains("/nonexistent/export.xml"), "{}", o.err);
+}

@@ -24,6 +24,15 @@ pub async fn dispatch(ctx: &mut Ctx<'_>, out: &mut (dyn Write + Send)) -> u8 {
     let name = ctx.cli.command.name();
     match run_command(ctx, out).await {
         Ok(code) => code,
+        // A reader that went away (`okdesk-1c status | head`) is not an error.
+        Err(e)
+            if e.chain().any(|c| {
+                c.downcast_ref::<std::io::Error>()
+                    .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+            }) =>
+        {
+            crate::EXIT_OK
+        }
         Err(e) => {
             let message = ctx.redactor.redact(&format!("{e:#}"));
             tracing::debug!(command = name, error = %message, "command failed");
