@@ -97,7 +97,7 @@ found in $metadata and whatever the layout needs that the base lacks.\n\nExample
     /// The daemon: push and pull on the config's separate schedules until SIGINT/SIGTERM.
     #[command(
         after_help = "The schedules come from [schedule] in the config (cron, 5 or 6 fields):\n\n  [schedule]\n  push = \"*/15 * * * *\"\n  pull = \"*/5 * * * *\"\n\nOne run at a time per state file; on a stop signal the current run finishes its writes in \
-flight, saves them and exits. A failed run calls the [alert] hook with the run's JSON."
+flight, saves them and exits. A failed run calls the [alert] hook with the run's JSON. With --json the daemon prints one JSON line per run."
     )]
     Run(RunArgs),
     /// Last runs with counts and durations, failures waiting for retry, cursors.

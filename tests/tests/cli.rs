@@ -331,6 +331,12 @@ async fn push_reports_json_and_exit_codes() {
     assert_eq!(plan["job"], "push");
     assert_eq!(plan["dry_run"], true);
     assert!(w.sims.okdesk.stats().entities["companies"] <= 6);
+    // For a person, the plan lists every record that would change.
+    let o = run(&["--config", cfg, "plan", "push", "--only", "companies"]).await;
+    assert_eq!(o.code, 1, "a record would fail: {}{}", o.out, o.err);
+    assert!(o.out.starts_with("push plan, mode full:"), "{}", o.out);
+    assert!(o.out.contains("+ create") && o.out.contains("= link") && o.out.contains("! fail"));
+    assert!(!o.out.contains("contacts ("), "--only companies: {}", o.out);
     let o = run(&["--config", cfg, "--json", "push", "--dry-run"]).await;
     assert_eq!(o.json()["dry_run"], true);
 

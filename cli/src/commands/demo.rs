@@ -37,6 +37,11 @@ pub async fn run(ctx: &Ctx<'_>, out: &mut dyn Write, a: &DemoArgs) -> Result<u8>
     let human = !ctx.cli.json;
     let dir = demo_dir(a);
     std::fs::create_dir_all(&dir)?;
+    // The simulators start empty every time, so a state file left by an earlier demo in the same
+    // directory would point at records that no longer exist.
+    for name in ["okdesk-1c.db", "okdesk-1c.db-wal", "okdesk-1c.db-shm"] {
+        let _ = std::fs::remove_file(dir.join(name));
+    }
     let opts = SimOptions {
         configuration: a.configuration,
         seed: a.seed,

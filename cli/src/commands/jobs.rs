@@ -432,6 +432,32 @@ pub async fn plan(
     })
 }
 
+/// `plan push` for a person: every record that would change, one line each (the engine's
+/// `render_plan` of the very plan apply would execute), then the 1C data warnings. Returns the
+/// text and whether any record would fail.
+pub async fn push_plan_text(w: &Wiring, policy: Policy) -> Result<(String, bool)> {
+    let job = PushJob::with_shared_state(w.okdesk.clone(), w.onec.clone(), w.state.clone(), policy);
+    let (plan, read) = job.plan().await.map_err(|e| engine_error("plan", e))?;
+    let mut text = sync_engine::push::render_plan(&plan);
+    let warnings: Vec<String> = read
+        .diagnostics
+        .iter()
+        .filter(|d| connect::is_warning(d))
+        .map(ToString::to_string)
+        .collect();
+    if !warnings.is_empty() {
+        text.push_str(&format!("\n1C data warnings ({}):\n", warnings.len()));
+        for warning in warnings.iter().take(20) {
+            text.push_str(&format!("- {warning}\n"));
+        }
+        if warnings.len() > 20 {
+            text.push_str(&format!("  … and {} more\n", warnings.len() - 20));
+        }
+    }
+    let fails = plan.entries.iter().any(|e| e.action.verb() == "fail");
+    Ok((text, fails))
+}
+
 /// A plan's JSON: the run report with `command: "plan"` and the job it plans.
 pub fn plan_value(report: &RunReport, job: &str) -> Value {
     let mut v = output::report_value(report);

@@ -69,6 +69,15 @@ async fn run_command(ctx: &mut Ctx<'_>, out: &mut (dyn Write + Send)) -> Result<
             let s = settings(ctx)?;
             let policy = jobs::push_policy(&s, a.mode, &a.only)?;
             let w = jobs::wire(ctx, &s).await?;
+            if a.job == crate::args::JobName::Push && !cli.json {
+                let (text, fails) = jobs::push_plan_text(&w, policy).await?;
+                write!(out, "{text}")?;
+                return Ok(if fails {
+                    crate::EXIT_FAILURES
+                } else {
+                    crate::EXIT_OK
+                });
+            }
             match jobs::plan(ctx, &w, a.job, policy).await? {
                 jobs::JobResult::Ran(report) => {
                     if cli.json {
