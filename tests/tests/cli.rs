@@ -789,3 +789,58 @@ async fn push_from_an_xml_export_and_pull_needs_a_live_base() {
     assert_eq!(o.code, 2);
     assert!(o.err.contains("/nonexistent/export.xml"), "{}", o.err);
 }
+
+#[tokio::test]
+async fn the_alert_webhook_gets_the_run_json() {
+    use axum::routing::post;
+    let received: Arc<Mutex<Vec<String>>> = Arc::default();
+    let sink = received.clone();
+    let app = axum::Router::new().route(
+        "/hook",
+        post(move |body: String| {
+            let sink = sink.clone();
+            async move {
+                sink.lock().unwrap().push(body);
+                "ok"
+            }
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let server = tokio::spawn(async move { axum::serve(listener, app).await });
+    let alert = okdesk_1c::config::AlertSettings {
+        command: None,
+        webhook: Some(format!("http://{addr}/hook")),
+        always: false,
+    };
+    let summary =
+        serde_json::json!({"command": "push", "ok": false, "failures": [{"entity": "contacts"}]});
+    let problems = okdesk_1c::commands::alert::send(&alert, &summary).await;
+    assert!(problems.is_empty(), "{problems:?}");
+    let got: Value = serde_json::from_str(&received.lock().unwrap()[0]).unwrap();
+    assert_eq!(got, summary);
+    // A webhook that is down is reported, never fatal.
+    let down = okdesk_1c::config::AlertSettings {
+        webhook: Some(format!("http://127.0.0.1:{}/hook", closed_port())),
+        ..alert
+    };
+    let problems = okdesk_1c::commands::alert::send(&down, &summary).await;
+    assert_eq!(problems.len(), 1, "{problems:?}");
+    server.abort();
+}
+
+#[tokio::test]
+async fn json_logs_are_one_object_per_line() {
+    let w = World::start(ConfigurationArg::Ut11).await;
+    let o = run(&["--config", w.cfg(), "-v", "--log-format", "json", "push"]).await;
+    assert!(o.code <= 1, "{}", o.err);
+    let lines: Vec<&str> = o.logs.lines().filter(|l| !l.trim().is_empty()).collect();
+    assert!(!lines.is_empty(), "-v logs something");
+    for line in lines {
+        let v: Value = serde_json::from_str(line).unwrap_or_else(|e| panic!("{e}: {line}"));
+        assert!(
+            v.get("level").is_some() && v.get("timestamp").is_some(),
+            "{line}"
+        );
+    }
+}
