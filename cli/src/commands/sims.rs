@@ -53,6 +53,8 @@ pub struct Sims {
     pub configuration: ConfigurationArg,
     /// The shared world.
     pub world: DemoWorld,
+    /// The Okdesk simulator's per-token rate limit, if any.
+    pub rate_limit: Option<u32>,
 }
 
 /// A running 1C simulator.
@@ -93,6 +95,7 @@ pub async fn start(o: &SimOptions) -> Result<Sims> {
         onec,
         configuration: o.configuration,
         world,
+        rate_limit: o.rate_limit,
     })
 }
 
@@ -188,8 +191,8 @@ pub fn write_config(sims: &Sims, path: &Path, state: &Path) -> Result<WrittenCon
          [okdesk]\n\
          url = \"{okdesk}\"\n\
          token_file = \"{token}\"\n\
-         rate_limit = 1000\n\
-         burst = 1000\n\
+         rate_limit = {rate}\n\
+         burst = {rate}\n\
          concurrency = 16\n\n\
          [onec]\n{onec_part}\n\
          [push]\n\
@@ -206,6 +209,8 @@ pub fn write_config(sims: &Sims, path: &Path, state: &Path) -> Result<WrittenCon
         files = toml_path(&files),
         okdesk = sims.okdesk.url(),
         token = toml_path(&token_file),
+        // The client keeps under a simulated rate limit, as it would under the real account's.
+        rate = sims.rate_limit.unwrap_or(1000),
     );
     std::fs::write(path, text).with_context(|| format!("cannot write {}", path.display()))?;
     Ok(WrittenConfig {
