@@ -4,8 +4,13 @@
 //! left but the data's own failures, and must then hold exactly the end state of a clean run over
 //! the same world: no duplicate, every record accounted for.
 //!
+//! The same faults against the real binary's `sync` (push, then pull, then bill): reruns converge
+//! to a clean sync's Okdesk records, 1C documents and uploads, and a further run changes nothing.
+//!
 //! The short suite uses the small demo world and one fault seed; `OKDESK_1C_LONG_TESTS=1` runs a
-//! larger world under several seeds.
+//! larger world (40 counterparties) under three seeds.
+
+mod reliability_support;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
@@ -268,7 +273,7 @@ async fn converges(world: &DemoWorld, seed: u64) -> (usize, u64, u64) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn push_under_faults_converges_to_the_clean_end_state() {
     let (seeds, size): (Vec<u64>, DemoSize) = if long() {
-        ((1..=5).collect(), DemoSize::Counterparties(60))
+        ((1..=3).collect(), DemoSize::Counterparties(40))
     } else {
         (vec![7], DemoSize::Small)
     };
@@ -278,4 +283,73 @@ async fn push_under_faults_converges_to_the_clean_end_state() {
         assert!(runs >= 1 && requests > 0);
         assert!(onec_faults > 0 || !long(), "the 1C dice never fired");
     }
+}
+
+/// Sets a 2-second Okdesk timeout in a world's config, so that 3-second answers are timeouts.
+fn short_timeout(world: &reliability_support::World) {
+    let text = std::fs::read_to_string(&world.config).unwrap();
+    assert!(
+        text.contains("concurrency = 16\n"),
+        "the written config changed shape"
+    );
+    let text = text.replacen("concurrency = 16\n", "concurrency = 16\ntimeout_s = 2\n", 1);
+    std::fs::write(&world.config, text).unwrap();
+}
+
+type SyncState = (
+    BTreeMap<&'static str, Vec<String>>,
+    BTreeMap<String, usize>,
+    BTreeMap<u64, Vec<String>>,
+);
+
+fn sync_state(world: &reliability_support::World) -> SyncState {
+    (world.end_state(), world.onec_documents(), world.uploads())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sync_with_the_binary_under_faults_converges_to_a_clean_sync() {
+    let seed = 11;
+    let clean = reliability_support::World::start(seed).await;
+    short_timeout(&clean);
+    let out = clean.run(&["--json", "sync"]).await;
+    assert!(
+        out.status.code().is_some_and(|c| c <= 1),
+        "clean sync: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let expected = sync_state(&clean);
+    assert!(
+        expected.1.values().sum::<usize>() > 0,
+        "the clean sync wrote no 1C document"
+    );
+
+    let faulty = reliability_support::World::start(seed).await;
+    short_timeout(&faulty);
+    faulty.okdesk().set_faults(okdesk_faults());
+    faulty.onec().set_faults(OnecFaults::server_errors(0.03));
+    let mut runs = 0;
+    loop {
+        runs += 1;
+        assert!(runs <= MAX_RUNS, "sync did not converge in {MAX_RUNS} runs");
+        let out = faulty.run(&["--json", "sync"]).await;
+        // Exit 2 (a job could not run) is allowed under faults; the next run resumes.
+        assert!(out.status.code().is_some(), "the binary crashed");
+        if sync_state(&faulty) == expected {
+            break;
+        }
+    }
+    // Nothing more to do: a run without faults changes nothing (no duplicate, no second upload).
+    faulty.okdesk().set_faults(Faults::none());
+    faulty.onec().set_faults(OnecFaults::none());
+    let out = faulty.run(&["--json", "sync"]).await;
+    assert!(out.status.code().is_some_and(|c| c <= 1));
+    let (state, docs, uploads) = sync_state(&faulty);
+    reliability_support::assert_same_end_state(&state, &expected.0);
+    assert_eq!(docs, expected.1, "1C documents");
+    assert_eq!(uploads, expected.2, "uploads");
+    assert_eq!(reliability_support::integrity(&faulty.state), "ok");
+    eprintln!(
+        "sync under faults converged in {runs} run(s); 1C faults injected: {}",
+        faulty.onec().stats().injected_faults
+    );
 }

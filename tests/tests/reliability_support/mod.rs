@@ -74,6 +74,7 @@ impl World {
             onec,
             configuration: ConfigurationArg::Esti,
             world,
+            rate_limit: None,
         })
     }
 
