@@ -126,18 +126,25 @@ pub fn parse_datetime(s: &str) -> Option<DateTime<FixedOffset>> {
             return Some(AccountTimeZone::default().localize(dt));
         }
     }
-    parse_date(s).map(|d| {
+    // Only the plain date formats here: calling `parse_date` would call back into this function for
+    // long unreadable text and recurse without end.
+    parse_plain_date(s).map(|d| {
         AccountTimeZone::default().localize(d.and_hms_opt(0, 0, 0).expect("midnight exists"))
     })
+}
+
+/// Parses a date written in one of the plain date formats, and nothing else.
+fn parse_plain_date(s: &str) -> Option<NaiveDate> {
+    ["%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y"]
+        .into_iter()
+        .find_map(|fmt| NaiveDate::parse_from_str(s, fmt).ok())
 }
 
 /// Parses a calendar date: `2019-02-06`, `06-02-2019`, `06.02.2019`, or the date part of a timestamp.
 pub fn parse_date(s: &str) -> Option<NaiveDate> {
     let s = s.trim();
-    for fmt in ["%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y"] {
-        if let Ok(d) = NaiveDate::parse_from_str(s, fmt) {
-            return Some(d);
-        }
+    if let Some(d) = parse_plain_date(s) {
+        return Some(d);
     }
     if s.len() > 10 && s.is_char_boundary(10) {
         return parse_datetime(s).map(|dt| dt.date_naive());
