@@ -382,16 +382,32 @@ async fn onec_redirect_to_another_host_does_not_carry_the_password() {
 }
 
 #[tokio::test]
-#[ignore = "gap in onec-adapter (not this suite's to fix): OdataClient reads every body whole \
-            with reqwest's bytes(), with no size limit, so a hostile or misconfigured server can \
-            make it buffer without bound; okdesk-client has max_response_bytes for this"]
 async fn onec_huge_body_is_refused_after_a_bounded_read() {
     let (url, h, _) = hostile(Mode::Huge).await;
-    let client = onec_client(&url);
+    let options = ClientOptions {
+        retries: 1,
+        backoff: Duration::from_millis(10),
+        timeout: Duration::from_secs(20),
+        max_response_bytes: 1024 * 1024,
+        ..ClientOptions::default()
+    };
+    let client = OdataClient::with_options(
+        &format!("{url}/base/odata/standard.odata"),
+        "Администратор",
+        PASSWORD,
+        options,
+    )
+    .unwrap();
     let outcome = client.query("Catalog_Контрагенты").fetch().await;
     assert!(
-        outcome.is_err(),
-        "a 64 MiB page of garbage must not read as data"
+        matches!(
+            outcome,
+            Err(OdataError::BodyTooLarge {
+                limit: 1_048_576,
+                ..
+            })
+        ),
+        "a 64 MiB page of garbage must be refused at the limit: {outcome:?}"
     );
     tokio::time::sleep(Duration::from_millis(200)).await;
     let produced = h.produced.load(Ordering::SeqCst);

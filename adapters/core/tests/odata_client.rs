@@ -121,6 +121,7 @@ fn options(format: Format) -> ClientOptions {
         retries: 2,
         backoff: Duration::from_millis(5),
         concurrency: 2,
+        max_response_bytes: onec_adapter::odata::DEFAULT_MAX_RESPONSE_BYTES,
     }
 }
 

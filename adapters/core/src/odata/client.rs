@@ -52,7 +52,15 @@ pub struct ClientOptions {
     pub backoff: Duration,
     /// How many requests may be in flight at once.
     pub concurrency: usize,
+    /// The largest response body read, in bytes; a longer answer fails with
+    /// [`OdataError::BodyTooLarge`] as soon as the limit is passed, so that a hostile or
+    /// misconfigured server cannot make the client buffer without bound.
+    pub max_response_bytes: u64,
 }
+
+/// The default [`ClientOptions::max_response_bytes`]: 256 MiB, far above any page 1C sends at the
+/// default page size, far below what would exhaust a machine's memory.
+pub const DEFAULT_MAX_RESPONSE_BYTES: u64 = 256 * 1024 * 1024;
 
 impl Default for ClientOptions {
     fn default() -> Self {
@@ -65,6 +73,7 @@ impl Default for ClientOptions {
             retries: 3,
             backoff: Duration::from_millis(500),
             concurrency: 4,
+            max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
         }
     }
 }
@@ -424,14 +433,7 @@ impl OdataClient {
         }
         let response = builder.send().await.map_err(|e| transport(shown, &e))?;
         let status = response.status();
-        let body = response
-            .bytes()
-            .await
-            .map_err(|e| transport(shown, &e))?
-            .to_vec();
-        self.inner
-            .bytes
-            .fetch_add(body.len() as u64, Ordering::Relaxed);
+        let body = self.read_body(response, shown).await?;
         tracing::debug!(method = %request.method, url = %shown, status = status.as_u16(), bytes = body.len(), elapsed_ms = started.elapsed().as_millis() as u64, "1C request");
         if status.is_success() {
             if let Some(err) = sniff_error(status.as_u16(), &body) {
@@ -444,6 +446,36 @@ impl OdataClient {
             });
         }
         Err(self.status_error(status, &body, shown))
+    }
+
+    /// Reads a response body in chunks, failing with [`OdataError::BodyTooLarge`] as soon as it
+    /// passes [`ClientOptions::max_response_bytes`] (or at once when `Content-Length` already
+    /// says it will), so that no more than the limit plus one chunk is ever held.
+    async fn read_body(
+        &self,
+        mut response: reqwest::Response,
+        shown: &str,
+    ) -> Result<Vec<u8>, OdataError> {
+        let limit = self.inner.options.max_response_bytes;
+        let too_large = || OdataError::BodyTooLarge {
+            url: shown.to_owned(),
+            limit,
+        };
+        if response.content_length().is_some_and(|n| n > limit) {
+            return Err(too_large());
+        }
+        let mut body = Vec::new();
+        while let Some(chunk) = response.chunk().await.map_err(|e| transport(shown, &e))? {
+            self.inner
+                .bytes
+                .fetch_add(chunk.len() as u64, Ordering::Relaxed);
+            if (body.len() + chunk.len()) as u64 > limit {
+                // Dropping the response here closes the connection, which stops the server.
+                return Err(too_large());
+            }
+            body.extend_from_slice(&chunk);
+        }
+        Ok(body)
     }
 
     fn status_error(&self, status: StatusCode, body: &[u8], shown: &str) -> OdataError {

@@ -78,6 +78,15 @@ pub enum OdataError {
         /// What was wrong.
         message: String,
     },
+    /// The answer was longer than [`super::ClientOptions::max_response_bytes`]; reading stopped
+    /// at the limit. Not retried: the same request would bring the same body.
+    #[error("1C's answer to {url} is larger than the limit of {limit} bytes (max_response_bytes); reading stopped there")]
+    BodyTooLarge {
+        /// The URL that was requested.
+        url: String,
+        /// The limit in bytes that was passed.
+        limit: u64,
+    },
     /// Any other transport failure: a connection broken in the middle of a body, a bad URL in
     /// the settings.
     #[error("OData request {url} failed: {message}")]

@@ -26,14 +26,7 @@ pub fn parse_feed(body: &[u8], set: &str) -> Result<Vec<RawObject>, OdataError> 
             tracing::debug!(error = %e, "JSON expected, HTML received");
             return Err(html_error(200, body));
         }
-        Err(e) => {
-            return Err(OdataError::Decode {
-                set: set_name(set),
-                line: e.line(),
-                column: e.column(),
-                message: e.to_string(),
-            })
-        }
+        Err(e) => return Err(json_decode(body, &set_name(set), &e)),
     };
     if let Some(err) = json_error(200, &value) {
         return Err(err);
@@ -82,12 +75,7 @@ pub fn parse_count(body: &[u8]) -> Result<u64, OdataError> {
     if let Ok(n) = text.trim().parse::<u64>() {
         return Ok(n);
     }
-    let value: Value = serde_json::from_slice(body).map_err(|e| OdataError::Decode {
-        set: "$count".into(),
-        line: e.line(),
-        column: e.column(),
-        message: e.to_string(),
-    })?;
+    let value: Value = serde_json::from_slice(body).map_err(|e| json_decode(body, "$count", &e))?;
     if let Some(err) = json_error(200, &value) {
         return Err(err);
     }
@@ -116,6 +104,26 @@ fn set_name(set: &str) -> String {
         "the requested set".into()
     } else {
         set.to_owned()
+    }
+}
+
+/// A [`OdataError::Decode`] for a serde_json error, with the 1-based line and character column
+/// the error type promises.
+///
+/// serde_json counts columns in bytes, and reports column 0 when the offending byte is the
+/// newline just read (and line 1, column 0 for an empty body); the column is recounted in
+/// characters of that line and never drops below 1.
+fn json_decode(body: &[u8], set: &str, e: &serde_json::Error) -> OdataError {
+    let line = e.line().max(1);
+    let byte_column = e.column();
+    let line_text = body.split(|&b| b == b'\n').nth(line - 1).unwrap_or(&[]);
+    let prefix = &line_text[..byte_column.min(line_text.len())];
+    let column = String::from_utf8_lossy(prefix).chars().count().max(1);
+    OdataError::Decode {
+        set: set.to_owned(),
+        line,
+        column,
+        message: e.to_string(),
     }
 }
 
@@ -252,5 +260,35 @@ mod tests {
         };
         assert_eq!((set.as_str(), line), ("Catalog_X", 2));
         assert!(column > 1);
+    }
+
+    fn position(body: &[u8]) -> (usize, usize) {
+        match parse_feed(body, "Catalog_X") {
+            Err(OdataError::Decode { line, column, .. }) => (line, column),
+            other => panic!("expected a decode error, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn positions_are_one_based_even_where_serde_json_says_column_0() {
+        // A raw newline inside a string: serde_json says line 2, column 0.
+        assert_eq!(position(b"{\"Description\": \"x\n\"}"), (2, 1));
+        // An empty body: serde_json says line 1, column 0.
+        assert_eq!(position(b""), (1, 1));
+        assert_eq!(position(b"\xEF\xBB\xBF"), (1, 1));
+        assert!(matches!(
+            parse_count(b"\n"),
+            Err(OdataError::Decode {
+                line: 2,
+                column: 1,
+                ..
+            })
+        ));
+    }
+
+    #[test]
+    fn columns_count_characters_not_bytes() {
+        // `}` is the 12th character but the 15th byte of the line: the column is the character.
+        assert_eq!(position("{\"Имя\": 1, }".as_bytes()), (1, 12));
     }
 }

@@ -17,7 +17,9 @@ pub mod query;
 mod write;
 
 pub use atom::{AtomFeed, DeletedEntry};
-pub use client::{CheckOutcome, ClientOptions, Format, OdataClient, RequestStats};
+pub use client::{
+    CheckOutcome, ClientOptions, Format, OdataClient, RequestStats, DEFAULT_MAX_RESPONSE_BYTES,
+};
 pub use edmx::EdmxError;
 pub use error::OdataError;
 pub use exchange::Changes;
