@@ -672,7 +672,6 @@ async fn every_bad_input_gets_its_own_outcome_and_every_good_record_syncs() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-#[ignore = "known gaps in onec-model and sync-engine (see KNOWN_GAPS): run with --ignored once fixed"]
 async fn known_gaps_meet_the_strict_expectation() {
     run_corpus(true).await;
 }

@@ -3,7 +3,8 @@
 //! Real 1C data has angle brackets (`<ivanii@mail.okdesk.com>`), `mailto:` links, display names
 //! («Иванов <ivanov@firm.ru>»), several addresses in one field separated by `;`, `,` or spaces,
 //! and Cyrillic letters typed by mistake into Latin addresses («а» for «a»). [`normalize`] turns
-//! such a field into one address and reports the rest, or explains precisely why it cannot.
+//! such a field into one address and reports the rest, or explains precisely why it cannot. A
+//! space inside one address («ivan ov@mail.ru») is an error naming the space, never a split.
 
 use std::fmt;
 
@@ -101,8 +102,8 @@ pub enum EmailError {
         /// «имя» or «домен».
         part: &'static str,
     },
-    /// An ASCII character not allowed in that part.
-    #[error("«{address}»: недопустимый символ «{character}» в позиции {position}")]
+    /// An ASCII character not allowed in that part (a space inside the address is one).
+    #[error("«{address}»: {} в позиции {position}", describe_bad(*.character))]
     BadCharacter {
         /// The address.
         address: String,
@@ -148,6 +149,16 @@ fn script_name(c: char) -> &'static str {
         c if c.is_whitespace() => "Пробельный символ",
         c if c.is_alphabetic() => "Нелатинская буква",
         _ => "Недопустимый символ",
+    }
+}
+
+/// How a disallowed ASCII character is named: a space is invisible in «« »», so it is named in words.
+fn describe_bad(c: char) -> String {
+    match c {
+        ' ' => "пробел внутри адреса".to_owned(),
+        '\t' => "табуляция внутри адреса".to_owned(),
+        c if c.is_ascii_control() => format!("управляющий символ U+{:04X}", u32::from(c)),
+        c => format!("недопустимый символ «{c}»"),
     }
 }
 
@@ -237,13 +248,32 @@ fn candidates(field: &str) -> Vec<String> {
     out
 }
 
+/// Splits a part of the field at whitespace when the whitespace separates list items or a display
+/// name; keeps the part whole when the whitespace sits inside one address.
+///
+/// «a@x.ru b@y.ru» is a list (every word is a full address) and «Иванов ivanov@x.ru» is a display
+/// name and an address, but in «ivan ov@mail.ru» the word «ivan» is a piece of the address: taking
+/// «ov@mail.ru» would send a wrong address, so the whole text becomes the candidate and the
+/// validator names the space and its position.
 fn push_tokens(text: &str, out: &mut Vec<String>) {
-    for token in text.split(char::is_whitespace) {
-        let token = clean_token(token);
-        if !token.is_empty() {
-            out.push(token.to_owned());
-        }
+    let tokens: Vec<&str> = text
+        .split(char::is_whitespace)
+        .map(clean_token)
+        .filter(|t| !t.is_empty())
+        .collect();
+    if tokens.len() > 1 && tokens.iter().any(|t| is_address_fragment(t)) {
+        out.push(clean_token(text.trim()).to_owned());
+        return;
     }
+    out.extend(tokens.into_iter().map(str::to_owned));
+}
+
+/// A word without `@` that could only be a piece of an address: ASCII address characters with at
+/// least one letter or digit (a display name has non-ASCII letters or punctuation like `:`).
+fn is_address_fragment(token: &str) -> bool {
+    !token.contains('@')
+        && token.chars().any(|c| c.is_ascii_alphanumeric())
+        && token.chars().all(local_char_ok)
 }
 
 /// Strips what surrounds an address in 1C fields: brackets, quotes and a `mailto:` scheme.

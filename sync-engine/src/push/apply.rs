@@ -180,12 +180,23 @@ fn preflight_failure(entry: &PlanEntry, field: &str, value: Option<&str>, reason
     Failure {
         field: Some(field.to_owned()),
         message: format!(
-            "{} {} не выгружен(о): поле {field}{v}: {reason}",
-            capitalise(entry.key.kind.nominative_ru()),
-            entry.name
+            "{} не выгружен(о): поле {field}{v}: {reason}",
+            subject(entry)
         ),
         http_status: None,
         request_body: None,
+    }
+}
+
+/// «Компания ООО Ромашка»; the kind word is left out when the name already starts with it
+/// («Оборудование Принтер», not «Оборудование Оборудование Принтер»).
+fn subject(entry: &PlanEntry) -> String {
+    let kind = capitalise(entry.key.kind.nominative_ru());
+    let name = entry.name.trim();
+    if name.to_lowercase().starts_with(&kind.to_lowercase()) {
+        name.to_owned()
+    } else {
+        format!("{kind} {name}")
     }
 }
 

@@ -56,6 +56,22 @@ fn first_email(emails: &[String]) -> Result<Option<String>, Preflight> {
         .map_err(|e| Preflight::new("email", Some(first), e.to_string()))
 }
 
+/// Warnings about addresses of the e-mail field that are not sent: Okdesk takes one address, so
+/// the others of a list are named rather than dropped silently.
+pub(crate) fn email_warnings(emails: &[String]) -> Vec<String> {
+    let Some(first) = emails.iter().find(|e| !e.trim().is_empty()) else {
+        return Vec::new();
+    };
+    match email::normalize(first) {
+        Ok(n) if !n.ignored.is_empty() => vec![format!(
+            "поле email «{first}»: выгружен адрес {}, не выгружены: {}",
+            n.address,
+            n.ignored.join(", ")
+        )],
+        _ => Vec::new(),
+    }
+}
+
 /// The normalised match key of a contact's e-mail, if it has a valid one.
 pub(crate) fn email_key(emails: &[String]) -> Option<String> {
     let first = emails.iter().find(|e| !e.trim().is_empty())?;

@@ -189,6 +189,17 @@ impl PushJob {
         report.run_id = Some(run.0);
         report.add_results(&results);
         report.warnings = read.diagnostics.iter().map(|d| d.to_string()).collect();
+        // Preflight warnings of sent records, each naming its record, after the read warnings.
+        for entry in &plan.entries {
+            for warning in &entry.warnings {
+                report.warnings.push(format!(
+                    "{} «{}» ({}): {warning}",
+                    entry.key.kind.nominative_ru(),
+                    entry.name,
+                    entry.key.r#ref
+                ));
+            }
+        }
         Ok(report)
     }
 }

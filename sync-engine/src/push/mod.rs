@@ -8,6 +8,7 @@ pub(crate) mod matching;
 pub mod plan;
 pub mod policy;
 pub mod render;
+pub(crate) mod sanitize;
 
 pub use apply::{apply, ApplyOptions, EntryResult, Outcome, Progress, StopFlag};
 pub use job::PushJob;

@@ -14,6 +14,7 @@ use serde::{Deserialize, Serialize};
 use super::desired::{self, Preflight};
 use super::matching::{self, Match};
 use super::policy::{DeletionPolicy, Mode, Policy};
+use super::sanitize;
 use crate::kinds::{EntityKind, OkdeskId, SyncKey};
 use crate::ports::{Observed, Record};
 use crate::state::StateView;
@@ -41,6 +42,10 @@ pub struct PlanEntry {
     pub name: String,
     /// The action.
     pub action: Action,
+    /// What preflight changed or left out of the record without failing it (control characters
+    /// stripped, extra e-mail addresses), each naming the field.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<String>,
 }
 
 /// How a link writes to the record it found.
@@ -344,6 +349,8 @@ struct Item {
     parents: Vec<SyncKey>,
     /// The record, or why it cannot be sent.
     record: Result<Record, Preflight>,
+    /// Preflight warnings for the entry.
+    warnings: Vec<String>,
     /// The INN/KPP (companies) or e-mail key (contacts) for matching.
     inn: Option<String>,
     kpp: Option<String>,
@@ -389,10 +396,18 @@ impl Planner<'_> {
             Action::Failed { reason, .. } => Avail::No(format!("ошибка: {reason}")),
         };
         self.avail.insert(item.key, avail);
+        // Warnings matter only when the record is sent (or stays as sent): a failed or skipped
+        // record already has its reason.
+        let warnings = if action.is_write() || matches!(action, Action::Unchanged { .. }) {
+            item.warnings.clone()
+        } else {
+            Vec::new()
+        };
         self.entries.push(PlanEntry {
             key: item.key,
             name: item.name.clone(),
             action,
+            warnings,
         });
     }
 
@@ -447,6 +462,7 @@ impl Planner<'_> {
                 let parent_name = self
                     .names
                     .get(parent)
+                    .filter(|n| !n.trim().is_empty())
                     .cloned()
                     .unwrap_or_else(|| parent.r#ref.to_string());
                 let reason = SkipReason::ParentNotPushed {
@@ -589,15 +605,26 @@ fn item(
     r: Ref,
     name: &str,
     deletion_mark: bool,
-    record: Result<Record, Preflight>,
+    mut record: Result<Record, Preflight>,
 ) -> Item {
+    let warnings = match &mut record {
+        Ok(r) => sanitize::strip_controls(r),
+        Err(_) => Vec::new(),
+    };
     Item {
         key: SyncKey::new(kind, r),
-        name: name.trim().to_owned(),
+        // Control characters are stripped from the displayed name as from the record.
+        name: name
+            .chars()
+            .filter(|c| !c.is_control())
+            .collect::<String>()
+            .trim()
+            .to_owned(),
         deletion_mark,
         rule_skip: None,
         parents: vec![],
         record,
+        warnings,
         inn: None,
         kpp: None,
         email_key: None,
@@ -633,10 +660,13 @@ pub fn plan_push(
             .insert(SyncKey::new(EntityKind::Companies, c.r#ref), c.name.clone());
     }
     for c in &s.equipment_kinds {
-        p.names.insert(
-            SyncKey::new(EntityKind::EquipmentKinds, c.r#ref),
-            c.name.clone(),
-        );
+        // A kind without a name is named by its code, so that its children can say which it is.
+        let name = match (c.name.trim(), c.code.as_deref().map(str::trim)) {
+            ("", Some(code)) if !code.is_empty() => format!("без наименования, код {code}"),
+            _ => c.name.clone(),
+        };
+        p.names
+            .insert(SyncKey::new(EntityKind::EquipmentKinds, c.r#ref), name);
     }
     for c in &s.manufacturers {
         p.names.insert(
@@ -715,6 +745,7 @@ pub fn plan_push(
             if c.upload == Some(false) {
                 it.rule_skip = Some(SkipReason::UploadFlagOff);
             }
+            it.warnings.extend(desired::email_warnings(&c.emails));
             if let Ok((inn, kpp)) = desired::inn_kpp(c) {
                 it.inn = inn;
                 it.kpp = kpp;
@@ -754,6 +785,7 @@ pub fn plan_push(
             };
             it.parents.extend(c.owner.map(company_key));
             it.email_key = desired::email_key(&c.emails);
+            it.warnings.extend(desired::email_warnings(&c.emails));
             p.decide(it);
         }
     }
@@ -814,6 +846,15 @@ pub fn plan_push(
                 rec,
             );
             it.parents = parents;
+            // A kind that is in 1C but failed its own preflight has no code, so the record
+            // cannot be built; the equipment is then a child of a failed parent, named as such,
+            // rather than a failure blaming a kind «not found».
+            if let Some(kind) = e.kind {
+                let key = SyncKey::new(EntityKind::EquipmentKinds, kind);
+                if p.names.contains_key(&key) && !it.parents.contains(&key) {
+                    it.parents.insert(0, key);
+                }
+            }
             it.parents.extend(owner.map(company_key));
             it.parents.dedup();
             p.decide(it);

@@ -153,10 +153,14 @@ fn rejects_what_okdesk_rejects() {
             assert!(err.to_string().contains(field.trim()), "{field:?}: {err}");
         }
     }
-    // A space inside an address splits it; neither half is an address.
+    // A space inside an address is an error naming the space, never a split.
     assert!(matches!(
         normalize("ivanov @firm.ru"),
-        Err(EmailError::MissingAt { .. })
+        Err(EmailError::BadCharacter {
+            character: ' ',
+            position: 7,
+            ..
+        })
     ));
     // Called directly, the validator rejects the space itself.
     assert!(matches!(
@@ -185,6 +189,49 @@ fn accepts_real_world_addresses() {
     ] {
         assert_eq!(ok(field).address, field);
     }
+}
+
+#[test]
+fn space_inside_an_address_is_an_error_not_a_split() {
+    let err = normalize("ivan ov@mail.ru").unwrap_err();
+    assert_eq!(
+        err,
+        EmailError::BadCharacter {
+            address: "ivan ov@mail.ru".into(),
+            character: ' ',
+            position: 5
+        }
+    );
+    assert_eq!(
+        err.to_string(),
+        "«ivan ov@mail.ru»: пробел внутри адреса в позиции 5"
+    );
+    // Trailing junk after an address is a piece of it too.
+    assert!(normalize("ivanov@mail.ru ru").is_err());
+    // Inside angle brackets as well.
+    assert!(normalize("Иванов <ivan ov@mail.ru>").is_err());
+    // A broken first item of a real list does not hide the valid second one, and is reported.
+    let n = ok("ivan ov@mail.ru; petrov@firm.ru");
+    assert_eq!(n.address, "petrov@firm.ru");
+    assert_eq!(n.ignored, vec!["ivan ov@mail.ru"]);
+}
+
+#[test]
+fn real_lists_and_display_names_still_split() {
+    for field in [
+        "a@x.ru; b@y.ru",
+        "a@x.ru, b@y.ru",
+        "a@x.ru b@y.ru",
+        "a@x.ru  \t b@y.ru",
+    ] {
+        let n = ok(field);
+        assert_eq!(n.address, "a@x.ru", "{field:?}");
+        assert_eq!(n.ignored, vec!["b@y.ru"], "{field:?}");
+    }
+    // A display name without brackets is not a piece of the address.
+    let n = ok("Иванов ivanov@firm.ru");
+    assert_eq!(n.address, "ivanov@firm.ru");
+    assert_eq!(n.ignored, vec!["Иванов"]);
 }
 
 proptest::proptest! {
