@@ -1,4 +1,4 @@
-//! Our side of scenarios 1–3, run in a child process of this binary so that its CPU time and
+//! Our side of scenarios 1–3 (4 and 5 are in `issue_jobs`), run in a child process of this binary so that its CPU time and
 //! peak RSS are the engine's alone, not the simulators' in the parent.
 //!
 //! Two variants: over HTTP against the parent's Okdesk simulator through the real Okdesk port
@@ -25,20 +25,30 @@ pub(crate) fn http_unavailable() -> Option<&'static str> {
     None
 }
 
-/// The real Okdesk port over okdesk-client, rate-limited on the client side at the account's
-/// limit (burst equal to one second of it, as the server's own bucket allows).
+/// The Okdesk client, rate-limited on the client side at the account's limit (burst equal to
+/// one second of it, as the server's own bucket allows).
+pub(crate) fn http_client(
+    url: &str,
+    token: &str,
+    rate_limit: Option<u32>,
+    concurrency: usize,
+) -> Result<OkdeskClient> {
+    let rate = rate_limit.unwrap_or(0);
+    OkdeskClient::builder(url, ApiToken::new(token))
+        .rate_limit(rate, rate)
+        .max_concurrency(concurrency.max(1))
+        .build()
+        .context("building the Okdesk client")
+}
+
+/// The real Okdesk port over okdesk-client.
 fn http_port(
     url: &str,
     token: &str,
     rate_limit: Option<u32>,
     concurrency: usize,
 ) -> Result<(Arc<dyn OkdeskPort>, OkdeskClient)> {
-    let rate = rate_limit.unwrap_or(0);
-    let client = OkdeskClient::builder(url, ApiToken::new(token))
-        .rate_limit(rate, rate)
-        .max_concurrency(concurrency.max(1))
-        .build()
-        .context("building the Okdesk client")?;
+    let client = http_client(url, token, rate_limit, concurrency)?;
     Ok((Arc::new(OkdeskApiPort::new(client.clone())), client))
 }
 
@@ -57,7 +67,8 @@ pub(crate) struct ChildArgs {
     /// HTTP or in memory.
     #[arg(long, value_enum)]
     pub(crate) variant: Variant,
-    /// Scenario 1, 2 or 3 (2 and 3 run an unmeasured initial push first in memory).
+    /// Scenario 1, 2 or 3 (2 and 3 run an unmeasured initial push first in memory), or 4 (pull)
+    /// or 5 (bill), HTTP only, after the parent's unmeasured setup push.
     #[arg(long)]
     pub(crate) scenario: u8,
     /// Counterparties.
@@ -101,7 +112,8 @@ fn odata_port(url: &str, user: &str, password: &str) -> Result<Arc<dyn OnecPort>
     )))
 }
 
-fn report_json(report: &RunReport) -> Value {
+/// The fields every child line shares: the run's outcome, counts and request totals.
+pub(crate) fn report_json(report: &RunReport) -> Value {
     let failed: u64 = report.counts.values().map(|c| c.failed).sum();
     json!({
         "ok": report.ok,
@@ -119,6 +131,13 @@ async fn push(job: &PushJob) -> Result<RunReport> {
 
 /// Runs one child measurement and returns its JSON line.
 pub(crate) async fn child(args: ChildArgs) -> Result<Value> {
+    if args.scenario >= 4 {
+        anyhow::ensure!(
+            args.variant == Variant::Http,
+            "scenarios 4 and 5 run over HTTP only"
+        );
+        return crate::issue_jobs::child(&args).await;
+    }
     let generated = world::world(args.seed, args.n);
     let (mut snapshot, okdesk_seed) = (generated.onec, generated.okdesk);
     let records = world::total(&snapshot);

@@ -9,6 +9,7 @@
 mod baseline;
 mod cli;
 mod engine;
+mod issue_jobs;
 mod measure;
 mod parse;
 mod scenarios;

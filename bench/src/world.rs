@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::NaiveDate;
 use onec_model::{Ref, Snapshot};
-use sandbox::demo::{generate, DemoSize, DemoWorld};
+use sandbox::demo::{generate, DemoSize, DemoWorld, OkdeskSeed};
 use sandbox::onec::OnecSandbox;
 use serde_json::Value;
 
@@ -25,6 +25,47 @@ pub(crate) fn counts(s: &Snapshot) -> BTreeMap<&'static str, usize> {
         ("equipment_kinds", s.equipment_kinds.len()),
         ("manufacturers", s.manufacturers.len()),
         ("models", s.equipment_models.len()),
+    ])
+}
+
+/// The Okdesk side the simulators start with: the demo world's, with at most `m` issues of which
+/// at most `k` are paid (later paid issues lose their specification), so scenarios 4 and 5 pull
+/// M issues and bill K. A parent beyond the kept issues is dropped with them.
+pub(crate) fn okdesk_side(seed: &OkdeskSeed, m: usize, k: usize) -> OkdeskSeed {
+    let mut out = seed.clone();
+    out.issues.truncate(m);
+    for issue in &mut out.issues {
+        if issue.parent.is_some_and(|p| p >= m) {
+            issue.parent = None;
+        }
+    }
+    let mut paid = 0;
+    for issue in &mut out.issues {
+        if !issue.services.is_empty() {
+            if paid >= k {
+                issue.services.clear();
+            } else {
+                paid += 1;
+            }
+        }
+    }
+    out
+}
+
+/// Issues, paid issues, time entries and comments in an Okdesk side, for the pull and bill lines.
+pub(crate) fn issue_counts(seed: &OkdeskSeed) -> BTreeMap<&'static str, usize> {
+    let issues = &seed.issues;
+    BTreeMap::from([
+        ("issues", issues.len()),
+        (
+            "paid_issues",
+            issues.iter().filter(|i| !i.services.is_empty()).count(),
+        ),
+        (
+            "time_entries",
+            issues.iter().map(|i| i.time_entries.len()).sum(),
+        ),
+        ("comments", issues.iter().map(|i| i.comments.len()).sum()),
     ])
 }
 
@@ -163,5 +204,18 @@ mod tests {
         assert_eq!(part.counterparties.len(), 10);
         assert!(part.contacts.len() >= 10 && part.contacts.len() < w.onec.contacts.len());
         assert_eq!(part.equipment_kinds, w.onec.equipment_kinds);
+    }
+
+    #[test]
+    fn okdesk_side_keeps_m_issues_and_k_paid_ones() {
+        let w = world(1, 200);
+        let all = issue_counts(&w.okdesk);
+        assert!(all["paid_issues"] > 2, "{all:?}");
+        let side = okdesk_side(&w.okdesk, 40, 2);
+        let counts = issue_counts(&side);
+        assert_eq!(counts["issues"], 40.min(all["issues"]));
+        assert_eq!(counts["paid_issues"], 2);
+        assert!(side.issues.iter().all(|i| i.parent.is_none_or(|p| p < 40)));
+        assert_eq!(okdesk_side(&w.okdesk, usize::MAX, usize::MAX), w.okdesk);
     }
 }
