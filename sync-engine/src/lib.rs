@@ -25,6 +25,7 @@ pub mod ports;
 pub mod pull;
 pub mod push;
 pub mod report;
+mod run;
 pub mod state;
 
 pub use bill::{BillJob, BillPolicy};

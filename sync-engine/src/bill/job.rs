@@ -13,7 +13,6 @@
 //! comments. So a lost answer never makes a second invoice or a second file.
 
 use std::sync::{Arc, Mutex};
-use std::time::Instant;
 
 use chrono::{DateTime, Duration, Utc};
 use onec_adapter::documents::{issue_id_in_text, LookupMatch, ISSUE_MARKER};
@@ -31,6 +30,7 @@ use crate::pull::job::count;
 use crate::pull::JobProgress;
 use crate::push::StopFlag;
 use crate::report::{FailureReport, Requests, RunReport};
+use crate::run::Run;
 use crate::state::{
     FailureRecord, LockToken, OutboxEntry, OutboxStatus, RunId, StateError, StateStore,
 };
@@ -139,39 +139,19 @@ impl BillJob {
         dry_run: bool,
         progress: &(dyn Fn(&JobProgress) + Send + Sync),
     ) -> Result<RunReport> {
-        let started = Instant::now();
-        let before = (self.okdesk.requests(), self.onec.requests());
-        let token = self.store().lock("bill")?;
-        let run = match self.store().begin_run("bill", dry_run) {
-            Ok(run) => run,
-            Err(e) => {
-                let _ = self.store().unlock(&token);
-                return Err(e.into());
-            }
-        };
-        let result = self.run_locked(dry_run, run, &token, progress).await;
-        let mut report = match result {
-            Ok(report) => report,
-            Err(e) => {
-                let mut store = self.store();
-                let message = serde_json::json!({ "error": e.to_string() }).to_string();
-                let _ = store.finish_run(run, false, "{}", &message);
-                let _ = store.unlock(&token);
-                return Err(e);
-            }
-        };
-        report.requests = Requests {
-            okdesk: self.okdesk.requests() - before.0,
-            onec: self.onec.requests() - before.1,
-        };
-        report.duration_s = started.elapsed().as_secs_f64();
-        let mut store = self.store();
-        let counts = serde_json::to_string(&report.counts).expect("counts always serialize");
-        let finished = store.finish_run(run, report.ok, &counts, &report.to_json());
-        let unlocked = store.unlock(&token);
-        finished?;
-        unlocked?;
-        Ok(report)
+        let run = Run::begin(&self.state, "bill", dry_run, self.requests())?;
+        let result = self
+            .run_locked(dry_run, run.id(), run.token(), progress)
+            .await;
+        run.finish(result, self.requests())
+    }
+
+    /// The ports' request counters now.
+    fn requests(&self) -> Requests {
+        Requests {
+            okdesk: self.okdesk.requests(),
+            onec: self.onec.requests(),
+        }
     }
 
     async fn run_locked(

@@ -5,7 +5,6 @@
 
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
-use std::time::Instant;
 
 use chrono::{DateTime, Duration, FixedOffset, NaiveDate};
 use onec_adapter::documents::{issue_id_in_text, LookupMatch};
@@ -22,6 +21,7 @@ use crate::ports::issues::{IssueStamp, IssuesPort};
 use crate::ports::{ErrorClass, PortError};
 use crate::push::StopFlag;
 use crate::report::{Counts, FailureReport, Requests, RunReport};
+use crate::run::Run;
 use crate::state::{FailureRecord, LockToken, RunId, StateStore};
 
 /// The cursor pull keeps: the `updated_at` up to which every issue is written.
@@ -105,39 +105,19 @@ impl PullJob {
         since: Option<NaiveDate>,
         progress: &(dyn Fn(&JobProgress) + Send + Sync),
     ) -> Result<RunReport> {
-        let started = Instant::now();
-        let before = (self.okdesk.requests(), self.onec.requests());
-        let token = self.store().lock("pull")?;
-        let run = match self.store().begin_run("pull", dry_run) {
-            Ok(run) => run,
-            Err(e) => {
-                let _ = self.store().unlock(&token);
-                return Err(e.into());
-            }
-        };
-        let result = self.run_locked(dry_run, since, run, &token, progress).await;
-        let mut report = match result {
-            Ok(report) => report,
-            Err(e) => {
-                let mut store = self.store();
-                let message = serde_json::json!({ "error": e.to_string() }).to_string();
-                let _ = store.finish_run(run, false, "{}", &message);
-                let _ = store.unlock(&token);
-                return Err(e);
-            }
-        };
-        report.requests = Requests {
-            okdesk: self.okdesk.requests() - before.0,
-            onec: self.onec.requests() - before.1,
-        };
-        report.duration_s = started.elapsed().as_secs_f64();
-        let mut store = self.store();
-        let counts = serde_json::to_string(&report.counts).expect("counts always serialize");
-        let finished = store.finish_run(run, report.ok, &counts, &report.to_json());
-        let unlocked = store.unlock(&token);
-        finished?;
-        unlocked?;
-        Ok(report)
+        let run = Run::begin(&self.state, "pull", dry_run, self.requests())?;
+        let result = self
+            .run_locked(dry_run, since, run.id(), run.token(), progress)
+            .await;
+        run.finish(result, self.requests())
+    }
+
+    /// The ports' request counters now.
+    fn requests(&self) -> Requests {
+        Requests {
+            okdesk: self.okdesk.requests(),
+            onec: self.onec.requests(),
+        }
     }
 
     fn since_date(&self, since: Option<NaiveDate>) -> Result<Option<NaiveDate>> {

@@ -3,7 +3,6 @@
 //! run), journals the run and returns the §6 report.
 
 use std::sync::{Arc, Mutex};
-use std::time::Instant;
 
 use super::apply::{apply, ApplyOptions, Progress, StopFlag};
 use super::plan::{observe_needs, plan_push, PushPlan};
@@ -11,6 +10,7 @@ use super::policy::Policy;
 use crate::error::{Error, Result};
 use crate::ports::{ErrorClass, Observed, OkdeskPort, OnecPort, OnecRead, PortError};
 use crate::report::{Requests, RunReport};
+use crate::run::Run;
 use crate::state::{LockToken, RunId, StateStore};
 
 /// A push from one 1C base into one Okdesk account over one state store.
@@ -124,39 +124,19 @@ impl PushJob {
         progress: &(dyn Fn(&Progress) + Send + Sync),
     ) -> Result<RunReport> {
         self.check_policy()?;
-        let started = Instant::now();
-        let before = (self.okdesk.requests(), self.onec.requests());
-        let token = self.store().lock("push")?;
-        let run = match self.store().begin_run("push", dry_run) {
-            Ok(run) => run,
-            Err(e) => {
-                let _ = self.store().unlock(&token);
-                return Err(e.into());
-            }
-        };
-        let result = self.run_locked(dry_run, run, &token, progress).await;
-        let mut report = match result {
-            Ok(report) => report,
-            Err(e) => {
-                let mut store = self.store();
-                let message = serde_json::json!({ "error": e.to_string() }).to_string();
-                let _ = store.finish_run(run, false, "{}", &message);
-                let _ = store.unlock(&token);
-                return Err(e);
-            }
-        };
-        report.requests = Requests {
-            okdesk: self.okdesk.requests() - before.0,
-            onec: self.onec.requests() - before.1,
-        };
-        report.duration_s = started.elapsed().as_secs_f64();
-        let mut store = self.store();
-        let counts = serde_json::to_string(&report.counts).expect("counts always serialize");
-        let finished = store.finish_run(run, report.ok, &counts, &report.to_json());
-        let unlocked = store.unlock(&token);
-        finished?;
-        unlocked?;
-        Ok(report)
+        let run = Run::begin(&self.state, "push", dry_run, self.requests())?;
+        let result = self
+            .run_locked(dry_run, run.id(), run.token(), progress)
+            .await;
+        run.finish(result, self.requests())
+    }
+
+    /// The ports' request counters now.
+    fn requests(&self) -> Requests {
+        Requests {
+            okdesk: self.okdesk.requests(),
+            onec: self.onec.requests(),
+        }
     }
 
     async fn run_locked(
