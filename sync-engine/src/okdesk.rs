@@ -479,6 +479,29 @@ impl OkdeskApiPort {
     }
 }
 
+/// A company as matching sees it.
+fn observed_company(c: okdesk_client::models::Company) -> ObservedCompany {
+    ObservedCompany {
+        id: OkdeskId(c.id.0),
+        active: c.is_active(),
+        parameters: string_parameters(&c.parameters),
+        name: c.name,
+        additional_name: c.additional_name,
+        crm_1c_id: c.crm_1c_id,
+    }
+}
+
+/// A contact as matching sees it.
+fn observed_contact(c: okdesk_client::models::Contact) -> ObservedContact {
+    ObservedContact {
+        id: OkdeskId(c.id.0),
+        name: c.full_name(),
+        email: c.email.clone(),
+        crm_1c_id: c.crm_1c_id.clone(),
+        company_id: c.company_id.map(|id| OkdeskId(id.0)),
+    }
+}
+
 #[async_trait]
 impl OkdeskPort for OkdeskApiPort {
     async fn list_companies(&self) -> Result<Vec<ObservedCompany>, PortError> {
@@ -489,17 +512,7 @@ impl OkdeskPort for OkdeskApiPort {
             .collect_all()
             .await
             .map_err(|e| port_error(&e, None))?;
-        Ok(all
-            .into_iter()
-            .map(|c| ObservedCompany {
-                id: OkdeskId(c.id.0),
-                active: c.is_active(),
-                parameters: string_parameters(&c.parameters),
-                name: c.name,
-                additional_name: c.additional_name,
-                crm_1c_id: c.crm_1c_id,
-            })
-            .collect())
+        Ok(all.into_iter().map(observed_company).collect())
     }
 
     async fn list_contacts(&self) -> Result<Vec<ObservedContact>, PortError> {
@@ -510,16 +523,35 @@ impl OkdeskPort for OkdeskApiPort {
             .collect_all()
             .await
             .map_err(|e| port_error(&e, None))?;
-        Ok(all
-            .into_iter()
-            .map(|c| ObservedContact {
-                id: OkdeskId(c.id.0),
-                name: c.full_name(),
-                email: c.email.clone(),
-                crm_1c_id: c.crm_1c_id.clone(),
-                company_id: c.company_id.map(|id| OkdeskId(id.0)),
-            })
-            .collect())
+        Ok(all.into_iter().map(observed_contact).collect())
+    }
+
+    async fn get_companies(&self, ids: &[OkdeskId]) -> Result<Vec<ObservedCompany>, PortError> {
+        let mut out = Vec::with_capacity(ids.len());
+        for id in ids {
+            let found = self
+                .client
+                .companies()
+                .get(CompanyId(id.0))
+                .await
+                .map_err(|e| port_error(&e, None))?;
+            out.extend(found.map(observed_company));
+        }
+        Ok(out)
+    }
+
+    async fn get_contacts(&self, ids: &[OkdeskId]) -> Result<Vec<ObservedContact>, PortError> {
+        let mut out = Vec::with_capacity(ids.len());
+        for id in ids {
+            let found = self
+                .client
+                .contacts()
+                .get(ContactId(id.0))
+                .await
+                .map_err(|e| port_error(&e, None))?;
+            out.extend(found.map(observed_contact));
+        }
+        Ok(out)
     }
 
     async fn list_directory(

@@ -5,7 +5,7 @@
 //! Records cross the Okdesk port as engine-native DTOs ([`records`]), so the planner does not
 //! depend on the client's wire types.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
 use async_trait::async_trait;
@@ -161,6 +161,11 @@ pub struct Observed {
     pub contacts: Option<Vec<ObservedContact>>,
     /// Directory items by kind (`equipment_kinds`, `manufacturers`, `models`), if read.
     pub directories: BTreeMap<EntityKind, Vec<ObservedDirectoryItem>>,
+    /// Kinds whose list holds only some records (the candidates of remembered ambiguities): a
+    /// record matching none of them is planned with a lookup, never as a plain create, and the
+    /// job then reads the whole list.
+    #[serde(default, skip_serializing_if = "BTreeSet::is_empty")]
+    pub partial: BTreeSet<EntityKind>,
 }
 
 /// The Okdesk side of push.
@@ -177,6 +182,21 @@ pub trait OkdeskPort: Send + Sync {
         &self,
         kind: EntityKind,
     ) -> Result<Vec<ObservedDirectoryItem>, PortError>;
+
+    /// The companies with these ids, for re-checking a remembered ambiguity without listing the
+    /// whole account; ids Okdesk no longer has are left out. The default filters the full list.
+    async fn get_companies(&self, ids: &[OkdeskId]) -> Result<Vec<ObservedCompany>, PortError> {
+        let mut all = self.list_companies().await?;
+        all.retain(|c| ids.contains(&c.id));
+        Ok(all)
+    }
+
+    /// The contacts with these ids (see [`OkdeskPort::get_companies`]).
+    async fn get_contacts(&self, ids: &[OkdeskId]) -> Result<Vec<ObservedContact>, PortError> {
+        let mut all = self.list_contacts().await?;
+        all.retain(|c| ids.contains(&c.id));
+        Ok(all)
+    }
 
     /// Finds a record by its key: exact `crm_1c_id` (Okdesk searches it as a substring, so the
     /// implementation must compare), or a natural key for resources without one.

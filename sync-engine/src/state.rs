@@ -16,6 +16,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::kinds::{EntityKind, OkdeskId, SyncKey};
 
+mod ambiguity;
 mod cache;
 mod documents;
 mod journal;
@@ -23,6 +24,7 @@ mod lock;
 mod migrations;
 mod outbox;
 
+pub use ambiguity::Ambiguity;
 pub use documents::WrittenDocument;
 pub use journal::{FailureRecord, OpRecord, OpenFailure, RunId, RunSummary};
 pub use lock::LockToken;

@@ -10,6 +10,12 @@
 
 mod push_support;
 
+use std::collections::BTreeMap;
+
+use onec_model::Ref;
+use sync_engine::kinds::{EntityKind, OkdeskId};
+use sync_engine::OkdeskPort;
+
 use push_support::{
     bracket_email, break_contract, end_state, mark_new_contract, pushable, Injected, Rig,
     CONFIGURATIONS,
@@ -32,15 +38,6 @@ fn failures_of<'a>(report: &'a RunReport, entity: &str) -> Vec<&'a FailureReport
         .filter(|f| f.entity == entity)
         .collect()
 }
-
-/// The list reads matching may repeat on a later run (for records that are still unmapped).
-const MATCHING_LISTS: &[&str] = &[
-    "GET /api/v1/companies/list",
-    "GET /api/v1/contacts/list",
-    "GET /api/v1/equipments/kinds",
-    "GET /api/v1/equipments/manufacturers",
-    "GET /api/v1/equipments/models",
-];
 
 #[tokio::test]
 async fn first_push_creates_and_links_by_inn_and_second_push_writes_nothing() {
@@ -133,17 +130,27 @@ async fn first_push_creates_and_links_by_inn_and_second_push_writes_nothing() {
                 "{conf}: {entity}"
             );
         }
-        // Unchanged records cost nothing; the only reads are the lists that matching needs again
-        // for records still unmapped (the ambiguous INN, broken e-mails, skipped records).
-        for (route, n) in rig.okdesk.stats().requests.by_route {
-            let delta = n - routes.get(&route).copied().unwrap_or(0);
-            if delta > 0 {
-                assert!(
-                    MATCHING_LISTS.contains(&route.as_str()) && delta == 1,
-                    "{conf}: second push read {route} x{delta}"
-                );
-            }
-        }
+        // Unchanged records cost nothing. Records still unmapped (broken e-mails, skipped
+        // records) need no reads at all; the ambiguous INN is re-checked by fetching its two
+        // candidates and looking the company up by its crm_1c_id — never by listing every company.
+        let deltas: BTreeMap<String, u64> = rig
+            .okdesk
+            .stats()
+            .requests
+            .by_route
+            .into_iter()
+            .map(|(route, n)| {
+                let delta = n - routes.get(&route).copied().unwrap_or(0);
+                (route, delta)
+            })
+            .filter(|(_, d)| *d > 0)
+            .collect();
+        let expected: BTreeMap<String, u64> = [
+            ("GET /api/v1/companies".to_owned(), 2),
+            ("GET /api/v1/companies/list".to_owned(), 1),
+        ]
+        .into();
+        assert_eq!(deltas, expected, "{conf}: second push reads");
     }
 }
 
@@ -486,4 +493,100 @@ async fn under_server_faults_runs_converge_without_duplicates() {
             last.render_table()
         );
     }
+}
+
+/// The requests a push made, by route, since `before`.
+fn reads_since(rig: &Rig, before: &BTreeMap<String, u64>) -> BTreeMap<String, u64> {
+    rig.okdesk
+        .stats()
+        .requests
+        .by_route
+        .into_iter()
+        .map(|(route, n)| {
+            let delta = n - before.get(&route).copied().unwrap_or(0);
+            (route, delta)
+        })
+        .filter(|(_, d)| *d > 0)
+        .collect()
+}
+
+#[tokio::test]
+async fn an_ambiguous_inn_is_rechecked_by_its_candidates_and_resolved_by_a_crm_1c_id() {
+    let (rig, _) = Rig::start("ut11", |_| ()).await;
+    let first = rig.push(Policy::default()).await;
+    let ambiguous = first
+        .failures
+        .iter()
+        .find(|f| f.entity == "companies" && f.field.as_deref() == Some("inn"))
+        .expect("the demo world has one INN on two Okdesk cards")
+        .clone();
+    let key: Ref = ambiguous.key.parse().unwrap();
+
+    // While nothing changes, the ambiguity is reported again from its two candidates alone.
+    let before = rig.okdesk.stats().requests.by_route;
+    let again = rig.push(Policy::default()).await;
+    assert!(
+        again
+            .failures
+            .iter()
+            .any(|f| f.key == ambiguous.key && f.field.as_deref() == Some("inn")),
+        "still ambiguous:\n{}",
+        again.render_table()
+    );
+    let reads = reads_since(&rig, &before);
+    assert_eq!(
+        reads.get("GET /api/v1/companies/list"),
+        Some(&1),
+        "{reads:?}"
+    );
+    assert_eq!(reads.get("GET /api/v1/companies"), Some(&2), "{reads:?}");
+
+    // A user resolves it in Okdesk as the message says: writes the 1C key into one card.
+    let inn = rig
+        .world
+        .onec
+        .counterparties
+        .iter()
+        .find(|c| c.r#ref == key)
+        .and_then(|c| c.inn.clone())
+        .unwrap();
+    let chosen = rig.okdesk.company_ids_by_inn(&inn);
+    assert_eq!(chosen.len(), 2, "{chosen:?}");
+    rig.port
+        .set_crm_1c_id(EntityKind::Companies, OkdeskId(chosen[1]), &key.to_string())
+        .await
+        .unwrap();
+    let before = rig.okdesk.stats().requests.by_route;
+    let resolved = rig.push(Policy::default()).await;
+    assert_eq!(
+        rig.company_id_by_crm(&ambiguous.key),
+        Some(chosen[1]),
+        "linked to the card the user chose\n{}",
+        resolved.render_table()
+    );
+    assert!(!resolved.failures.iter().any(|f| f.key == ambiguous.key));
+    let reads = reads_since(&rig, &before);
+    // The company list is not read whole (one filtered page: the crm_1c_id lookup).
+    assert_eq!(
+        reads.get("GET /api/v1/companies/list"),
+        Some(&1),
+        "{reads:?}"
+    );
+
+    // A record that changes in 1C is matched again against the whole list.
+    let (rig, _) = Rig::start("ut11", |_| ()).await;
+    rig.push(Policy::default()).await;
+    rig.set_company_comment(key, "новый комментарий");
+    let before = rig.okdesk.stats().requests.by_route;
+    let changed = rig.push(Policy::default()).await;
+    assert!(changed
+        .failures
+        .iter()
+        .any(|f| f.key == ambiguous.key && f.field.as_deref() == Some("inn")));
+    let reads = reads_since(&rig, &before);
+    assert!(
+        reads.contains_key("GET /api/v1/companies/list")
+            && !reads.contains_key("GET /api/v1/companies"),
+        "the whole list, no candidate fetched: {reads:?}"
+    );
 }

@@ -5,10 +5,11 @@
 use std::sync::{Arc, Mutex};
 
 use super::apply::{apply, ApplyOptions, Progress, StopFlag};
-use super::plan::{observe_needs, plan_push, PushPlan};
+use super::observe::observe_and_plan;
+use super::plan::PushPlan;
 use super::policy::Policy;
 use crate::error::{Error, Result};
-use crate::ports::{ErrorClass, Observed, OkdeskPort, OnecPort, OnecRead, PortError};
+use crate::ports::{OkdeskPort, OnecPort, OnecRead};
 use crate::report::{Requests, RunReport};
 use crate::run::Run;
 use crate::state::{LockToken, RunId, StateStore};
@@ -20,14 +21,6 @@ pub struct PushJob {
     state: Arc<Mutex<StateStore>>,
     policy: Policy,
     stop: StopFlag,
-}
-
-fn okdesk_error(e: PortError) -> Error {
-    if e.class == ErrorClass::Auth {
-        Error::Auth(e)
-    } else {
-        Error::Okdesk(e)
-    }
 }
 
 impl PushJob {
@@ -96,23 +89,14 @@ impl PushJob {
             }
         }
         let view = self.store().view()?;
-        let needs = observe_needs(&read.snapshot, &view, &self.policy);
-        let mut observed = Observed::default();
-        if needs.companies {
-            observed.companies = Some(self.okdesk.list_companies().await.map_err(okdesk_error)?);
-        }
-        if needs.contacts {
-            observed.contacts = Some(self.okdesk.list_contacts().await.map_err(okdesk_error)?);
-        }
-        for kind in &needs.directories {
-            let list = self
-                .okdesk
-                .list_directory(*kind)
-                .await
-                .map_err(okdesk_error)?;
-            observed.directories.insert(*kind, list);
-        }
-        let plan = plan_push(&read.snapshot, &view, &observed, &self.policy);
+        let (plan, _) = observe_and_plan(
+            self.okdesk.as_ref(),
+            &self.state,
+            &read.snapshot,
+            &view,
+            &self.policy,
+        )
+        .await?;
         Ok((plan, read))
     }
 

@@ -5,6 +5,7 @@ pub mod apply;
 pub(crate) mod desired;
 pub mod job;
 pub(crate) mod matching;
+pub mod observe;
 pub mod plan;
 pub mod policy;
 pub mod render;
@@ -12,6 +13,7 @@ pub(crate) mod sanitize;
 
 pub use apply::{apply, ApplyOptions, EntryResult, Outcome, Progress, StopFlag};
 pub use job::PushJob;
+pub use observe::{Observation, ObserveLog};
 pub use plan::{
     observe_needs, plan_push, Action, LinkWrite, ObserveNeeds, PlanEntry, PushPlan, SkipReason,
 };

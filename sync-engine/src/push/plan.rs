@@ -552,6 +552,16 @@ impl Planner<'_> {
     /// Matching on first contact; the bool says whether an observed list covered the kind (then
     /// a missing match means the record does not exist and no lookup is needed before create).
     fn find_existing(&self, item: &Item, record: &Record) -> (Match, bool) {
+        let (found, observed) = self.find_in_observed(item, record);
+        // A list of some records only (remembered candidates) proves a link or an ambiguity but
+        // never that the record is absent.
+        (
+            found,
+            observed && !self.observed.partial.contains(&item.key.kind),
+        )
+    }
+
+    fn find_in_observed(&self, item: &Item, record: &Record) -> (Match, bool) {
         let own = item.key.r#ref.to_string();
         match item.key.kind {
             EntityKind::Companies => match &self.observed.companies {

@@ -589,6 +589,7 @@ fn plans_are_deterministic_and_render_stably() {
         }]),
         contacts: Some(vec![]),
         directories: BTreeMap::new(),
+        partial: Default::default(),
     };
     let a = plan_push(&s, &view, &observed, &Policy::default());
     let b = plan_push(&shuffled, &view, &observed, &Policy::default());

@@ -127,4 +127,17 @@ pub(super) const MIGRATIONS: &[&str] = &[
         written_at TEXT    NOT NULL
     );
     "#,
+    // 3: the last matching ambiguity of each record that could not be linked (an INN or e-mail
+    // found on several Okdesk records), with the payload hash it was found for. A push re-checks
+    // such a record by fetching only its candidates instead of listing every company again.
+    r#"
+    CREATE TABLE match_ambiguities (
+        entity       TEXT NOT NULL,
+        onec_ref     TEXT NOT NULL,
+        payload_hash TEXT NOT NULL,
+        candidates   TEXT NOT NULL,
+        checked_at   TEXT NOT NULL,
+        PRIMARY KEY (entity, onec_ref)
+    );
+    "#,
 ];

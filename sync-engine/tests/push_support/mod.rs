@@ -108,6 +108,14 @@ impl OkdeskPort for Flaky {
         self.inner.list_directory(kind).await
     }
 
+    async fn get_companies(&self, ids: &[OkdeskId]) -> Result<Vec<ObservedCompany>, PortError> {
+        self.inner.get_companies(ids).await
+    }
+
+    async fn get_contacts(&self, ids: &[OkdeskId]) -> Result<Vec<ObservedContact>, PortError> {
+        self.inner.get_contacts(ids).await
+    }
+
     async fn find(&self, lookup: &Lookup) -> Result<Option<OkdeskId>, PortError> {
         self.inner.find(lookup).await
     }
