@@ -336,6 +336,8 @@ struct Planner<'a> {
     taken: BTreeSet<(EntityKind, OkdeskId)>,
     budget: Option<usize>,
     entries: Vec<PlanEntry>,
+    /// Records this plan creates after a full list proved them absent from Okdesk.
+    fresh: BTreeSet<SyncKey>,
 }
 
 /// One 1C record, reduced to what the generic decision needs.
@@ -355,6 +357,9 @@ struct Item {
     inn: Option<String>,
     kpp: Option<String>,
     email_key: Option<String>,
+    /// The company the record belongs to (agreements, objects, equipment): when this plan creates
+    /// it fresh, the record cannot exist in Okdesk yet and needs no lookup before its create.
+    owner: Option<SyncKey>,
 }
 
 impl Planner<'_> {
@@ -396,6 +401,13 @@ impl Planner<'_> {
             Action::Failed { reason, .. } => Avail::No(format!("ошибка: {reason}")),
         };
         self.avail.insert(item.key, avail);
+        if let Action::Create {
+            lookup_first: false,
+            ..
+        } = &action
+        {
+            self.fresh.insert(item.key);
+        }
         // Warnings matter only when the record is sent (or stays as sent): a failed or skipped
         // record already has its reason.
         let warnings = if action.is_write() || matches!(action, Action::Unchanged { .. }) {
@@ -540,11 +552,16 @@ impl Planner<'_> {
                     },
                 );
             }
-            Match::None => Action::Create {
-                record,
-                hash,
-                lookup_first: !observed,
-            },
+            Match::None => {
+                // A record under a company that this plan creates fresh cannot be in Okdesk: every
+                // record of ours hangs off a company that already existed when it was created.
+                let owner_is_new = item.owner.is_some_and(|o| self.fresh.contains(&o));
+                Action::Create {
+                    record,
+                    hash,
+                    lookup_first: !observed && !owner_is_new,
+                }
+            }
         };
         self.write(&item, action);
     }
@@ -638,6 +655,7 @@ fn item(
         inn: None,
         kpp: None,
         email_key: None,
+        owner: None,
     }
 }
 
@@ -662,6 +680,7 @@ pub fn plan_push(
         taken,
         budget: policy.write_budget(),
         entries: Vec::new(),
+        fresh: BTreeSet::new(),
     };
     let s = snapshot;
     // Names of every record, so that a child can name a parent of any kind.
@@ -821,6 +840,7 @@ pub fn plan_push(
             );
             it.rule_skip = flag_rule(c.upload, c.owner);
             it.parents.extend(c.owner.map(company_key));
+            it.owner = c.owner.map(company_key);
             p.decide(it);
         }
     }
@@ -837,6 +857,7 @@ pub fn plan_push(
             };
             let mut it = item(EntityKind::Objects, o.r#ref, &o.name, o.deletion_mark, rec);
             it.parents.extend(o.owner.map(company_key));
+            it.owner = o.owner.map(company_key);
             p.decide(it);
         }
     }
@@ -867,6 +888,7 @@ pub fn plan_push(
             }
             it.parents.extend(owner.map(company_key));
             it.parents.dedup();
+            it.owner = owner.map(company_key);
             p.decide(it);
         }
     }
