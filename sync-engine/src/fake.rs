@@ -1,7 +1,7 @@
 //! In-memory ports for tests (feature `testing`): an Okdesk that keeps records, counts requests
 //! and writes, and fails on demand at the k-th write; and a 1C side that hands out a snapshot.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Mutex;
 
@@ -41,11 +41,119 @@ pub enum Injected {
 /// A rule that rejects a record with 422, like Okdesk's validation.
 pub type RejectRule = Box<dyn Fn(&Record) -> Option<(String, String)> + Send + Sync>;
 
+/// A key `find` looks records up by. The fake keeps an index of them so that a lookup costs what
+/// it costs a real server with database indexes, not a scan of every record: a benchmark over the
+/// fake measures the engine, and a scan would make every push over it quadratic in the records.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+enum FindKey {
+    /// `crm_1c_id` of a record of a kind.
+    Crm1cId(EntityKind, String),
+    /// The code of a directory item.
+    Code(EntityKind, String),
+    /// An agreement's title or an object's name within its company.
+    NameInCompany(EntityKind, OkdeskId, String),
+    /// An equipment's serial number.
+    Serial(String),
+    /// An equipment's inventory number (absent included, as `find` compares them as options).
+    Inventory(Option<String>),
+}
+
+/// The keys a record can be found by.
+fn find_keys(kind: EntityKind, r: &FakeRecord) -> Vec<FindKey> {
+    let mut keys = Vec::new();
+    if let Some(crm) = &r.crm_1c_id {
+        keys.push(FindKey::Crm1cId(kind, crm.clone()));
+    }
+    match &r.record {
+        Record::EquipmentKind(d) | Record::Manufacturer(d) => {
+            keys.push(FindKey::Code(kind, d.code.clone()));
+        }
+        Record::Model(m) => keys.push(FindKey::Code(kind, m.code.clone())),
+        Record::Agreement(a) => keys.extend(
+            a.company
+                .id
+                .map(|c| FindKey::NameInCompany(kind, c, a.title.clone())),
+        ),
+        Record::Object(o) => keys.extend(
+            o.company
+                .id
+                .map(|c| FindKey::NameInCompany(kind, c, o.name.clone())),
+        ),
+        Record::Equipment(e) if kind == EntityKind::Equipment => {
+            keys.extend(e.serial_number.clone().map(FindKey::Serial));
+            keys.push(FindKey::Inventory(e.inventory_number.clone()));
+        }
+        Record::Company(_) | Record::Contact(_) | Record::Equipment(_) => {}
+    }
+    keys
+}
+
 #[derive(Default)]
 struct Inner {
     next_id: u64,
     records: BTreeMap<(EntityKind, OkdeskId), FakeRecord>,
+    /// Ids by the keys `find` looks up (every id of one key is of one kind).
+    index: BTreeMap<FindKey, BTreeSet<OkdeskId>>,
     fail_at: BTreeMap<u64, Injected>,
+}
+
+impl Inner {
+    fn unindex(&mut self, kind: EntityKind, id: OkdeskId) {
+        let Some(r) = self.records.get(&(kind, id)) else {
+            return;
+        };
+        for key in find_keys(kind, r) {
+            if let Some(ids) = self.index.get_mut(&key) {
+                ids.remove(&id);
+                if ids.is_empty() {
+                    self.index.remove(&key);
+                }
+            }
+        }
+    }
+
+    fn reindex(&mut self, kind: EntityKind, id: OkdeskId) {
+        let Some(r) = self.records.get(&(kind, id)) else {
+            return;
+        };
+        for key in find_keys(kind, r) {
+            self.index.entry(key).or_default().insert(id);
+        }
+    }
+
+    /// Adds (or replaces) a record, keeping the index in step.
+    fn insert(&mut self, kind: EntityKind, id: OkdeskId, record: FakeRecord) {
+        self.unindex(kind, id);
+        self.records.insert((kind, id), record);
+        self.reindex(kind, id);
+    }
+
+    /// Changes a record in place, keeping the index in step; `None` when there is no such record.
+    fn modify<T>(
+        &mut self,
+        kind: EntityKind,
+        id: OkdeskId,
+        f: impl FnOnce(&mut FakeRecord) -> T,
+    ) -> Option<T> {
+        self.records.get(&(kind, id))?;
+        self.unindex(kind, id);
+        let out = self.records.get_mut(&(kind, id)).map(f);
+        self.reindex(kind, id);
+        out
+    }
+
+    /// The smallest id under `key` that `accept` takes: the same record a scan in id order finds.
+    fn first(&self, key: &FindKey, accept: impl Fn(&FakeRecord) -> bool) -> Option<OkdeskId> {
+        let kind = match key {
+            FindKey::Crm1cId(k, _) | FindKey::Code(k, _) | FindKey::NameInCompany(k, _, _) => *k,
+            FindKey::Serial(_) | FindKey::Inventory(_) => EntityKind::Equipment,
+        };
+        self.index
+            .get(key)?
+            .iter()
+            .copied()
+            .find(|id| self.records.get(&(kind, *id)).is_some_and(&accept))
+    }
 }
 
 /// An in-memory Okdesk.
@@ -107,8 +215,9 @@ impl FakeOkdesk {
             parameters: BTreeMap::new(),
             crm_1c_id: String::new(),
         });
-        inner.records.insert(
-            (EntityKind::Companies, id),
+        inner.insert(
+            EntityKind::Companies,
+            id,
             FakeRecord {
                 record,
                 crm_1c_id: None,
@@ -138,8 +247,9 @@ impl FakeOkdesk {
             company: None,
             crm_1c_id: String::new(),
         });
-        inner.records.insert(
-            (EntityKind::Contacts, id),
+        inner.insert(
+            EntityKind::Contacts,
+            id,
             FakeRecord {
                 record,
                 crm_1c_id: None,
@@ -170,8 +280,7 @@ impl FakeOkdesk {
     pub fn records(&self, kind: EntityKind) -> BTreeMap<OkdeskId, FakeRecord> {
         self.inner()
             .records
-            .iter()
-            .filter(|((k, _), _)| *k == kind)
+            .range((kind, OkdeskId(0))..=(kind, OkdeskId(u64::MAX)))
             .map(|((_, id), r)| (*id, r.clone()))
             .collect()
     }
@@ -313,48 +422,36 @@ impl OkdeskPort for FakeOkdesk {
     async fn find(&self, lookup: &Lookup) -> Result<Option<OkdeskId>, PortError> {
         self.count();
         let inner = self.inner();
-        let found = inner.records.iter().find(|((kind, _), r)| match lookup {
-            Lookup::Crm1cId { kind: k, crm_1c_id } => {
-                k == kind && r.crm_1c_id.as_deref() == Some(crm_1c_id.as_str())
+        let found = match lookup {
+            Lookup::Crm1cId { kind, crm_1c_id } => {
+                inner.first(&FindKey::Crm1cId(*kind, crm_1c_id.clone()), |_| true)
             }
-            Lookup::Code { kind: k, code } => {
-                k == kind
-                    && match &r.record {
-                        Record::EquipmentKind(d) | Record::Manufacturer(d) => &d.code == code,
-                        Record::Model(m) => &m.code == code,
-                        _ => false,
-                    }
+            Lookup::Code { kind, code } => {
+                inner.first(&FindKey::Code(*kind, code.clone()), |_| true)
             }
             Lookup::NameInCompany {
-                kind: k,
+                kind,
                 name,
                 company_id,
-            } => {
-                k == kind
-                    && company_of(&r.record) == Some(*company_id)
-                    && match &r.record {
-                        Record::Agreement(a) => &a.title == name,
-                        Record::Object(o) => &o.name == name,
-                        _ => false,
-                    }
-            }
+            } => inner.first(
+                &FindKey::NameInCompany(*kind, *company_id, name.clone()),
+                |_| true,
+            ),
             Lookup::Equipment {
                 serial_number,
                 inventory_number,
                 company_id,
             } => {
-                *kind == EntityKind::Equipment
-                    && (company_id.is_none() || company_of(&r.record) == *company_id)
-                    && match &r.record {
-                        Record::Equipment(e) => match serial_number {
-                            Some(s) => e.serial_number.as_ref() == Some(s),
-                            None => e.inventory_number == *inventory_number,
-                        },
-                        _ => false,
-                    }
+                let key = match serial_number {
+                    Some(s) => FindKey::Serial(s.clone()),
+                    None => FindKey::Inventory(inventory_number.clone()),
+                };
+                inner.first(&key, |r| {
+                    company_id.is_none() || company_of(&r.record) == *company_id
+                })
             }
-        });
-        Ok(found.map(|((_, id), _)| *id))
+        };
+        Ok(found)
     }
 
     async fn create(&self, record: &Record) -> Result<OkdeskId, PortError> {
@@ -368,8 +465,9 @@ impl OkdeskPort for FakeOkdesk {
         let mut inner = self.inner();
         inner.next_id += 1;
         let id = OkdeskId(inner.next_id);
-        inner.records.insert(
-            (kind_of(record), id),
+        inner.insert(
+            kind_of(record),
+            id,
             FakeRecord {
                 record: record.clone(),
                 crm_1c_id: crm_of(record),
@@ -391,12 +489,13 @@ impl OkdeskPort for FakeOkdesk {
             return Err(injected_error(how));
         }
         self.updates.fetch_add(1, Ordering::SeqCst);
-        let mut inner = self.inner();
-        let Some(existing) = inner.records.get_mut(&(kind_of(record), id)) else {
+        let found = self.inner().modify(kind_of(record), id, |existing| {
+            existing.record = record.clone();
+            existing.crm_1c_id = crm_of(record).or(existing.crm_1c_id.take());
+        });
+        if found.is_none() {
             return Err(PortError::new(ErrorClass::NotFound, "not found").with_status(404));
-        };
-        existing.record = record.clone();
-        existing.crm_1c_id = crm_of(record).or(existing.crm_1c_id.take());
+        }
         match injected {
             Some(how) => Err(injected_error(how)),
             None => Ok(()),
@@ -414,12 +513,11 @@ impl OkdeskPort for FakeOkdesk {
             return Err(injected_error(how));
         }
         self.updates.fetch_add(1, Ordering::SeqCst);
-        let mut inner = self.inner();
-        let Some(existing) = inner.records.get_mut(&(kind, id)) else {
-            return Err(PortError::new(ErrorClass::NotFound, "not found").with_status(404));
-        };
-        existing.crm_1c_id = Some(crm_1c_id.to_owned());
-        Ok(())
+        self.inner()
+            .modify(kind, id, |existing| {
+                existing.crm_1c_id = Some(crm_1c_id.to_owned());
+            })
+            .ok_or_else(|| PortError::new(ErrorClass::NotFound, "not found").with_status(404))
     }
 
     async fn set_active(
@@ -434,6 +532,7 @@ impl OkdeskPort for FakeOkdesk {
         }
         self.updates.fetch_add(1, Ordering::SeqCst);
         let mut inner = self.inner();
+        // Activity is not a lookup key, so the index needs no update.
         let Some(existing) = inner.records.get_mut(&(kind, id)) else {
             return Err(PortError::new(ErrorClass::NotFound, "not found").with_status(404));
         };
@@ -490,5 +589,117 @@ impl OnecPort for FakeOnec {
 
     fn requests(&self) -> u64 {
         self.requests.load(Ordering::SeqCst)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ports::{AgreementFields, EquipmentFields, Parent};
+    use onec_model::Ref;
+
+    fn agreement(title: &str, company: u64) -> Record {
+        let mut company_parent = Parent::new(EntityKind::Companies, Ref::derived("t", "c"));
+        company_parent.id = Some(OkdeskId(company));
+        Record::Agreement(AgreementFields {
+            title: title.into(),
+            start_date: None,
+            end_date: None,
+            company: company_parent,
+        })
+    }
+
+    fn equipment(serial: Option<&str>, inventory: Option<&str>, company: u64) -> Record {
+        let mut company_parent = Parent::new(EntityKind::Companies, Ref::derived("t", "c"));
+        company_parent.id = Some(OkdeskId(company));
+        Record::Equipment(EquipmentFields {
+            serial_number: serial.map(str::to_owned),
+            inventory_number: inventory.map(str::to_owned),
+            comment: None,
+            kind_code: "k".into(),
+            kind: Parent::new(EntityKind::EquipmentKinds, Ref::derived("t", "k")),
+            manufacturer_code: None,
+            manufacturer: None,
+            model_code: None,
+            model: None,
+            company: Some(company_parent),
+            object: None,
+        })
+    }
+
+    fn by_name(name: &str, company: u64) -> Lookup {
+        Lookup::NameInCompany {
+            kind: EntityKind::Agreements,
+            name: name.into(),
+            company_id: OkdeskId(company),
+        }
+    }
+
+    #[tokio::test]
+    async fn find_follows_updates_and_answers_the_smallest_id() {
+        let fake = FakeOkdesk::new();
+        let a = fake.create(&agreement("Договор 1", 10)).await.unwrap();
+        let b = fake.create(&agreement("Договор 1", 10)).await.unwrap();
+        assert!(a < b);
+        assert_eq!(fake.find(&by_name("Договор 1", 10)).await.unwrap(), Some(a));
+        assert_eq!(fake.find(&by_name("Договор 1", 11)).await.unwrap(), None);
+        // A renamed record is found by its new name only.
+        fake.update(a, &agreement("Договор 2", 10)).await.unwrap();
+        assert_eq!(fake.find(&by_name("Договор 1", 10)).await.unwrap(), Some(b));
+        assert_eq!(fake.find(&by_name("Договор 2", 10)).await.unwrap(), Some(a));
+
+        let hand = fake.seed_company("ООО Ромашка", None, &[]);
+        let crm = Lookup::Crm1cId {
+            kind: EntityKind::Companies,
+            crm_1c_id: "ref-1".into(),
+        };
+        assert_eq!(fake.find(&crm).await.unwrap(), None);
+        fake.set_crm_1c_id(EntityKind::Companies, hand, "ref-1")
+            .await
+            .unwrap();
+        assert_eq!(fake.find(&crm).await.unwrap(), Some(hand));
+    }
+
+    #[tokio::test]
+    async fn equipment_is_found_by_serial_else_inventory_within_the_company() {
+        let fake = FakeOkdesk::new();
+        let e1 = fake
+            .create(&equipment(Some("SN1"), Some("INV1"), 1))
+            .await
+            .unwrap();
+        let e2 = fake
+            .create(&equipment(None, Some("INV1"), 2))
+            .await
+            .unwrap();
+        let find = |serial: Option<&str>, inventory: Option<&str>, company: Option<u64>| {
+            Lookup::Equipment {
+                serial_number: serial.map(str::to_owned),
+                inventory_number: inventory.map(str::to_owned),
+                company_id: company.map(OkdeskId),
+            }
+        };
+        assert_eq!(
+            fake.find(&find(Some("SN1"), None, None)).await.unwrap(),
+            Some(e1)
+        );
+        assert_eq!(
+            fake.find(&find(Some("SN1"), None, Some(2))).await.unwrap(),
+            None
+        );
+        assert_eq!(
+            fake.find(&find(None, Some("INV1"), None)).await.unwrap(),
+            Some(e1)
+        );
+        assert_eq!(
+            fake.find(&find(None, Some("INV1"), Some(2))).await.unwrap(),
+            Some(e2)
+        );
+        // A serial number that is not there is not looked for by inventory number.
+        assert_eq!(
+            fake.find(&find(Some("SN2"), Some("INV1"), None))
+                .await
+                .unwrap(),
+            None
+        );
     }
 }
