@@ -311,44 +311,128 @@ impl StateStore {
         Ok(view)
     }
 
-    /// Stores (or replaces) one mapping; called right after each successful write to Okdesk.
+    /// The mapping of one key, read alone (not the whole view).
+    pub fn mapping(&self, key: &SyncKey) -> StateResult<Option<Mapping>> {
+        let row = self
+            .conn
+            .prepare_cached(
+                "SELECT okdesk_id, payload_hash, payload FROM mappings WHERE entity = ?1 AND onec_ref = ?2",
+            )
+            .and_then(|mut stmt| {
+                stmt.query_row(params![key.kind.as_str(), key.r#ref.to_string()], |r| {
+                    Ok((
+                        r.get::<_, i64>(0)?,
+                        r.get::<_, String>(1)?,
+                        r.get::<_, Option<String>>(2)?,
+                    ))
+                })
+                .optional()
+            })
+            .map_err(|e| self.err("reading a mapping", e))?;
+        Ok(row.map(|(id, payload_hash, payload)| Mapping {
+            key: *key,
+            okdesk_id: OkdeskId(id as u64),
+            payload_hash,
+            payload,
+        }))
+    }
+
+    /// The Okdesk id of every mapped key, without the stored payloads (what apply resolves
+    /// parents with).
+    pub fn mapped_ids(&self) -> StateResult<BTreeMap<SyncKey, OkdeskId>> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT entity, onec_ref, okdesk_id FROM mappings")
+            .map_err(|e| self.err("reading mappings", e))?;
+        let rows = stmt
+            .query_map([], |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, i64>(2)?,
+                ))
+            })
+            .map_err(|e| self.err("reading mappings", e))?;
+        let mut ids = BTreeMap::new();
+        for row in rows {
+            let (entity, r, id) = row.map_err(|e| self.err("reading mappings", e))?;
+            let kind: EntityKind = entity.parse().map_err(|e: crate::kinds::UnknownEntity| {
+                self.corrupt("mappings", e.to_string())
+            })?;
+            let r: Ref = r
+                .parse()
+                .map_err(|e: onec_model::RefError| self.corrupt("mappings", e.to_string()))?;
+            ids.insert(SyncKey::new(kind, r), OkdeskId(id as u64));
+        }
+        Ok(ids)
+    }
+
+    /// Stores (or replaces) one mapping.
     pub fn put_mapping(&mut self, mapping: &Mapping) -> StateResult<()> {
+        self.put_mappings(std::slice::from_ref(mapping), None)
+    }
+
+    /// Stores (or replaces) mappings and journals the operations that produced them, all in one
+    /// transaction: either every row is there afterwards or none is. A push calls it once per
+    /// batch of successful writes (see `push::apply` for why that is safe against a kill); one
+    /// transaction per batch instead of two per record is most of the store's cost in a push.
+    pub fn put_mappings(
+        &mut self,
+        mappings: &[Mapping],
+        journal: Option<(RunId, &[OpRecord])>,
+    ) -> StateResult<()> {
+        if mappings.is_empty() && journal.is_none_or(|(_, ops)| ops.is_empty()) {
+            return Ok(());
+        }
         let path = self.path.clone();
+        let sqlite = |context: &'static str| {
+            let path = path.clone();
+            move |source| StateError::Sqlite {
+                context,
+                path,
+                source,
+            }
+        };
+        let now = now_text();
         let tx = self
             .conn
             .transaction()
-            .map_err(|source| StateError::Sqlite {
-                context: "starting a mapping write",
-                path: path.clone(),
-                source,
-            })?;
-        tx.execute(
-            "INSERT INTO mappings (entity, onec_ref, okdesk_id, payload_hash, payload, pushed_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6)
-             ON CONFLICT (entity, onec_ref) DO UPDATE SET okdesk_id = excluded.okdesk_id,
-                 payload_hash = excluded.payload_hash, payload = excluded.payload, pushed_at = excluded.pushed_at",
-            params![
-                mapping.key.kind.as_str(),
-                mapping.key.r#ref.to_string(),
-                mapping.okdesk_id.0 as i64,
-                mapping.payload_hash,
-                mapping.payload,
-                now_text()
-            ],
-        )
-        .and_then(|_| {
+            .map_err(sqlite("starting a mapping write"))?;
+        {
+            let mut put = tx
+                .prepare_cached(
+                    "INSERT INTO mappings (entity, onec_ref, okdesk_id, payload_hash, payload, pushed_at)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+                     ON CONFLICT (entity, onec_ref) DO UPDATE SET okdesk_id = excluded.okdesk_id,
+                         payload_hash = excluded.payload_hash, payload = excluded.payload, pushed_at = excluded.pushed_at",
+                )
+                .map_err(sqlite("writing a mapping"))?;
             // A success closes any failure of the same record still waiting for retry.
-            tx.execute(
-                "DELETE FROM open_failures WHERE entity = ?1 AND key = ?2",
-                params![mapping.key.kind.as_str(), mapping.key.r#ref.to_string()],
-            )
-        })
-        .and_then(|_| tx.commit())
-        .map_err(|source| StateError::Sqlite {
-            context: "writing a mapping",
-            path,
-            source,
-        })
+            let mut close = tx
+                .prepare_cached("DELETE FROM open_failures WHERE entity = ?1 AND key = ?2")
+                .map_err(sqlite("writing a mapping"))?;
+            for mapping in mappings {
+                let kind = mapping.key.kind.as_str();
+                let r = mapping.key.r#ref.to_string();
+                put.execute(params![
+                    kind,
+                    r,
+                    mapping.okdesk_id.0 as i64,
+                    mapping.payload_hash,
+                    mapping.payload,
+                    now
+                ])
+                .and_then(|_| close.execute(params![kind, r]))
+                .map_err(sqlite("writing a mapping"))?;
+            }
+            if let Some((run, ops)) = journal {
+                for op in ops {
+                    journal::insert_op(&tx, run, op, &now)
+                        .map_err(sqlite("journaling an operation"))?;
+                }
+            }
+        }
+        tx.commit().map_err(sqlite("writing a mapping"))
     }
 
     /// Forgets a mapping (the Okdesk record was deleted by hand and must be created again).

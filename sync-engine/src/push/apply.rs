@@ -2,10 +2,12 @@
 //!
 //! Levels run one after another (directories, then companies, then contacts/agreements/objects,
 //! then equipment); within a level writes run concurrently (`buffer_unordered`) under the client's
-//! rate limiter. Every success is persisted (mapping + journal) right away, so a run killed at any
-//! point resumes without duplicates. Failures are data: a failed record is reported and journaled,
-//! its children are skipped, everything else goes on. Only auth, config and state failures abort.
-//! `--dry-run` goes through the same function and stops short of the port calls.
+//! rate limiter, in batches. The successes of a batch are persisted (mappings + journal) in one
+//! transaction when the batch ends, before the next batch starts; a run killed at any point still
+//! resumes without duplicates (see [`Cx::persist`] for why). Failures are data: a failed record is
+//! reported and journaled, its children are skipped, everything else goes on. Only auth, config
+//! and state failures abort. `--dry-run` goes through the same function and stops short of the
+//! port calls.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
@@ -215,6 +217,25 @@ struct Cx<'a> {
     ids: Mutex<BTreeMap<SyncKey, OkdeskId>>,
     seq: AtomicUsize,
     dry_run: bool,
+    /// Successes of the current batch not yet committed, with their journal operations.
+    pending: Mutex<Pending>,
+}
+
+/// What a batch has written to Okdesk and the store does not hold yet.
+#[derive(Default)]
+struct Pending {
+    mappings: Vec<Mapping>,
+    ops: Vec<OpRecord>,
+}
+
+/// Whether a success may wait for the batch's commit: only when the next run could find the
+/// record again if this run dies before that commit.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Durability {
+    /// Commit with the batch.
+    Batch,
+    /// Commit now: the record was just created and has no key to find it again by.
+    Now,
 }
 
 impl Cx<'_> {
@@ -224,6 +245,26 @@ impl Cx<'_> {
         self.state.lock().unwrap_or_else(|p| p.into_inner())
     }
 
+    /// Records a success: the id at once (children of later levels resolve their parents from
+    /// it), the mapping and the journal operation with the batch, in one transaction.
+    ///
+    /// Why waiting for the batch's commit cannot duplicate a record when the run is killed in
+    /// between: a success that is not committed leaves the record unmapped, so the next run plans
+    /// it again from scratch, and every record a batch may hold back is found again by its key:
+    /// - companies and contacts carry `crm_1c_id` = the 1C ref from the create on (a link writes
+    ///   it too): the next plan finds them in the listing (or by a `crm_1c_id` lookup) and links;
+    /// - equipment kinds, manufacturers and models are matched by code in the directory listing
+    ///   (or looked up by code);
+    /// - agreements, objects and equipment are created after `lookup_first` finds nothing by title
+    ///   or name within the company, or by serial/inventory number; the next plan looks them up the
+    ///   same way, because their company is then mapped (levels run in order and every batch of
+    ///   the company level is committed before the first child is written) or, if the company's
+    ///   own commit was lost, linked from the listing — never "created fresh", which is the one
+    ///   case the planner skips the lookup;
+    /// - updates, links and archives create nothing: repeating them converges.
+    ///
+    /// The one record without such a key — equipment with neither serial nor inventory number —
+    /// is committed right after its create ([`Durability::Now`]), as every success used to be.
     fn persist(
         &self,
         entry: &PlanEntry,
@@ -231,19 +272,52 @@ impl Cx<'_> {
         hash: &str,
         payload: Option<String>,
         outcome: &str,
+        durability: Durability,
     ) -> Result<(), Error> {
         self.ids
             .lock()
             .unwrap_or_else(|p| p.into_inner())
             .insert(entry.key, id);
-        let mut store = self.store();
-        store.put_mapping(&Mapping {
+        let mapping = Mapping {
             key: entry.key,
             okdesk_id: id,
             payload_hash: hash.to_owned(),
             payload,
-        })?;
-        self.journal(&mut store, entry, outcome, Some(id))
+        };
+        let op = self.op(entry, outcome, Some(id));
+        if durability == Durability::Now {
+            let ops: Vec<OpRecord> = op.into_iter().collect();
+            let journal = self.run.map(|run| (run, ops.as_slice()));
+            self.store()
+                .put_mappings(std::slice::from_ref(&mapping), journal)?;
+            return Ok(());
+        }
+        let mut pending = self.pending.lock().unwrap_or_else(|p| p.into_inner());
+        pending.mappings.push(mapping);
+        pending.ops.extend(op);
+        Ok(())
+    }
+
+    /// Commits the batch's successes in one transaction.
+    fn flush(&self) -> Result<(), Error> {
+        let batch = std::mem::take(&mut *self.pending.lock().unwrap_or_else(|p| p.into_inner()));
+        let journal = self.run.map(|run| (run, batch.ops.as_slice()));
+        self.store().put_mappings(&batch.mappings, journal)?;
+        Ok(())
+    }
+
+    /// The journal operation of an entry, numbered, when the run is journaled.
+    fn op(&self, entry: &PlanEntry, outcome: &str, id: Option<OkdeskId>) -> Option<OpRecord> {
+        self.run?;
+        let seq = self.seq.fetch_add(1, Ordering::SeqCst) as i64 + 1;
+        Some(OpRecord {
+            seq,
+            entity: entry.key.kind,
+            onec_ref: entry.key.r#ref.to_string(),
+            action: entry.action.verb().to_owned(),
+            outcome: outcome.to_owned(),
+            okdesk_id: id,
+        })
     }
 
     fn journal(
@@ -253,19 +327,8 @@ impl Cx<'_> {
         outcome: &str,
         id: Option<OkdeskId>,
     ) -> Result<(), Error> {
-        if let Some(run) = self.run {
-            let seq = self.seq.fetch_add(1, Ordering::SeqCst) as i64 + 1;
-            store.record_op(
-                run,
-                &OpRecord {
-                    seq,
-                    entity: entry.key.kind,
-                    onec_ref: entry.key.r#ref.to_string(),
-                    action: entry.action.verb().to_owned(),
-                    outcome: outcome.to_owned(),
-                    okdesk_id: id,
-                },
-            )?;
+        if let (Some(run), Some(op)) = (self.run, self.op(entry, outcome, id)) {
+            store.record_op(run, &op)?;
         }
         Ok(())
     }
@@ -344,9 +407,10 @@ impl Cx<'_> {
                     Ok(r) => r,
                     Err(f) => return self.fail(entry, f),
                 };
+                let lookup = rec.lookup(&entry.key);
                 if *lookup_first {
-                    if let Some(lookup) = rec.lookup(&entry.key) {
-                        match self.okdesk.find(&lookup).await {
+                    if let Some(lookup) = &lookup {
+                        match self.okdesk.find(lookup).await {
                             Ok(Some(id)) => {
                                 // A create whose answer was lost, or a record made by hand with
                                 // the same key: make it ours instead of creating a duplicate.
@@ -359,6 +423,7 @@ impl Cx<'_> {
                                     hash,
                                     Some(record.canonical_json()),
                                     "linked",
+                                    Durability::Batch,
                                 )?;
                                 return Ok(Outcome::Linked { id: Some(id) });
                             }
@@ -369,7 +434,18 @@ impl Cx<'_> {
                 }
                 match self.okdesk.create(&rec).await {
                     Ok(id) => {
-                        self.persist(entry, id, hash, Some(record.canonical_json()), "created")?;
+                        let durability = match lookup {
+                            Some(_) => Durability::Batch,
+                            None => Durability::Now,
+                        };
+                        self.persist(
+                            entry,
+                            id,
+                            hash,
+                            Some(record.canonical_json()),
+                            "created",
+                            durability,
+                        )?;
                         Ok(Outcome::Created { id: Some(id) })
                     }
                     Err(e) => self.port_failure(entry, e),
@@ -393,7 +469,14 @@ impl Cx<'_> {
                 }
                 match self.okdesk.update(*id, &rec).await {
                     Ok(()) => {
-                        self.persist(entry, *id, hash, Some(record.canonical_json()), "updated")?;
+                        self.persist(
+                            entry,
+                            *id,
+                            hash,
+                            Some(record.canonical_json()),
+                            "updated",
+                            Durability::Batch,
+                        )?;
                         Ok(Outcome::Updated { id: *id })
                     }
                     Err(e) if e.class == ErrorClass::NotFound => {
@@ -442,18 +525,23 @@ impl Cx<'_> {
                 };
                 match result {
                     Ok(()) => {
-                        self.persist(entry, *id, stored_hash, payload, "linked")?;
+                        self.persist(
+                            entry,
+                            *id,
+                            stored_hash,
+                            payload,
+                            "linked",
+                            Durability::Batch,
+                        )?;
                         Ok(Outcome::Linked { id: Some(*id) })
                     }
                     Err(e) => self.port_failure(entry, e),
                 }
             }
             Action::Archive { id } => {
-                let payload = self
-                    .store()
-                    .view()?
-                    .get(&entry.key)
-                    .and_then(|m| m.payload.clone());
+                // The payload last pushed stays stored with the archived mark, so that a record
+                // restored later names its changed fields.
+                let payload = self.store().mapping(&entry.key)?.and_then(|m| m.payload);
                 match self.okdesk.set_active(entry.key.kind, *id, false).await {
                     // Already gone counts as archived (kube's "404 on delete is success").
                     Ok(())
@@ -461,7 +549,14 @@ impl Cx<'_> {
                         class: ErrorClass::NotFound,
                         ..
                     }) => {
-                        self.persist(entry, *id, ARCHIVED_HASH, payload, "archived")?;
+                        self.persist(
+                            entry,
+                            *id,
+                            ARCHIVED_HASH,
+                            payload,
+                            "archived",
+                            Durability::Batch,
+                        )?;
                         Ok(Outcome::Archived { id: *id })
                     }
                     Err(e) => self.port_failure(entry, e),
@@ -505,15 +600,10 @@ pub async fn apply(
     stop: &StopFlag,
     progress: &(dyn Fn(&Progress) + Send + Sync),
 ) -> Result<Vec<EntryResult>, Error> {
-    let initial: BTreeMap<SyncKey, OkdeskId> = {
-        let store = state.lock().unwrap_or_else(|p| p.into_inner());
-        store
-            .view()?
-            .mappings
-            .into_iter()
-            .map(|(k, m)| (k, m.okdesk_id))
-            .collect()
-    };
+    let initial = state
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .mapped_ids()?;
     let cx = Cx {
         okdesk,
         state,
@@ -521,6 +611,7 @@ pub async fn apply(
         ids: Mutex::new(initial),
         seq: AtomicUsize::new(0),
         dry_run: options.dry_run,
+        pending: Mutex::new(Pending::default()),
     };
     let total = plan.writes();
     let mut done = 0usize;
@@ -629,9 +720,14 @@ pub async fn apply(
                     outcome,
                 });
             }
+            // The batch's successes are committed before anything else happens: before an abort
+            // returns, and before the next batch (or level, whose records may be their children)
+            // starts.
+            let flushed = cx.flush();
             if let Some(e) = abort {
                 return Err(e);
             }
+            flushed?;
             if let (Some(token), false) = (lock, options.dry_run) {
                 cx.store().heartbeat(token)?;
             }
@@ -651,3 +747,6 @@ pub async fn apply(
         })
         .collect())
 }
+
+#[cfg(test)]
+mod tests;

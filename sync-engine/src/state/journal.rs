@@ -1,7 +1,7 @@
 //! The run journal: every run, every operation it did, every failure with its message, and the
 //! failures still waiting for a retry.
 
-use rusqlite::params;
+use rusqlite::{params, Connection};
 use serde::{Deserialize, Serialize};
 
 use super::{now_text, StateError, StateResult, StateStore};
@@ -78,6 +78,30 @@ pub struct RunSummary {
     pub counts: Option<String>,
 }
 
+/// Appends an operation to a run on `conn` (the store's connection, or a transaction on it).
+pub(super) fn insert_op(
+    conn: &Connection,
+    run: RunId,
+    op: &OpRecord,
+    at: &str,
+) -> rusqlite::Result<()> {
+    conn.prepare_cached(
+        "INSERT OR REPLACE INTO operations (run_id, seq, entity, onec_ref, action, outcome, okdesk_id, at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+    )?
+    .execute(params![
+        run.0,
+        op.seq,
+        op.entity.as_str(),
+        op.onec_ref,
+        op.action,
+        op.outcome,
+        op.okdesk_id.map(|i| i.0 as i64),
+        at
+    ])
+    .map(|_| ())
+}
+
 impl StateStore {
     /// Opens a run in the journal.
     pub fn begin_run(&mut self, command: &str, dry_run: bool) -> StateResult<RunId> {
@@ -109,22 +133,7 @@ impl StateStore {
 
     /// Appends an operation to a run.
     pub fn record_op(&mut self, run: RunId, op: &OpRecord) -> StateResult<()> {
-        self.conn
-            .execute(
-                "INSERT OR REPLACE INTO operations (run_id, seq, entity, onec_ref, action, outcome, okdesk_id, at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-                params![
-                    run.0,
-                    op.seq,
-                    op.entity.as_str(),
-                    op.onec_ref,
-                    op.action,
-                    op.outcome,
-                    op.okdesk_id.map(|i| i.0 as i64),
-                    now_text()
-                ],
-            )
-            .map(|_| ())
+        insert_op(&self.conn, run, op, &now_text())
             .map_err(|e| self.err("journaling an operation", e))
     }
 

@@ -198,3 +198,64 @@ fn a_stale_lock_is_taken_over() {
         .unwrap();
     second.lock("push").unwrap();
 }
+
+#[test]
+fn a_batch_of_mappings_and_its_journal_commit_together() {
+    let mut store = StateStore::open_in_memory().unwrap();
+    let run = store.begin_run("push", false).unwrap();
+    let (a, b) = (key("a"), key("b"));
+    store
+        .record_failure(
+            run,
+            &FailureRecord {
+                entity: "companies".into(),
+                key: b.r#ref.to_string(),
+                name: "ООО Лютик".into(),
+                field: None,
+                message: "ошибка".into(),
+                http_status: Some(500),
+                request_body: None,
+            },
+        )
+        .unwrap();
+    let mapping = |k: SyncKey, id: u64| Mapping {
+        key: k,
+        okdesk_id: OkdeskId(id),
+        payload_hash: format!("h{id}"),
+        payload: Some("{}".into()),
+    };
+    let op = |seq: i64, k: SyncKey, id: u64| OpRecord {
+        seq,
+        entity: k.kind,
+        onec_ref: k.r#ref.to_string(),
+        action: "create".into(),
+        outcome: "created".into(),
+        okdesk_id: Some(OkdeskId(id)),
+    };
+    let ops = [op(1, a, 1), op(2, b, 2)];
+    store
+        .put_mappings(&[mapping(a, 1), mapping(b, 2)], Some((run, &ops)))
+        .unwrap();
+    assert_eq!(store.mapping(&a).unwrap(), Some(mapping(a, 1)));
+    assert_eq!(store.mapping(&key("c")).unwrap(), None);
+    assert_eq!(
+        store.mapped_ids().unwrap(),
+        BTreeMap::from([(a, OkdeskId(1)), (b, OkdeskId(2))])
+    );
+    assert_eq!(store.run_ops(run).unwrap(), ops);
+    // The success of `b` closed its failure.
+    assert!(store.open_failures().unwrap().is_empty());
+
+    // A batch that fails half-way leaves nothing behind: the operation of a run that does not
+    // exist breaks the journal's foreign key after the mapping was written, and the mapping is
+    // rolled back with it.
+    let before = store.view().unwrap();
+    let err = store
+        .put_mappings(
+            &[mapping(key("d"), 4)],
+            Some((RunId(999), &[op(1, key("d"), 4)])),
+        )
+        .unwrap_err();
+    assert!(err.to_string().contains("journaling an operation"), "{err}");
+    assert_eq!(store.view().unwrap(), before);
+}
