@@ -223,6 +223,20 @@ pub enum Lookup {
     },
 }
 
+/// Feeds the bytes written to it into a SHA-256.
+struct HashWriter(Sha256);
+
+impl std::io::Write for HashWriter {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.update(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
 impl Record {
     /// The kind of record.
     pub fn kind(&self) -> EntityKind {
@@ -256,10 +270,28 @@ impl Record {
         }
     }
 
+    /// The same parents as [`Record::parents_mut`], read only.
+    fn parent_refs(&self) -> Vec<&Parent> {
+        match self {
+            Record::EquipmentKind(_) | Record::Manufacturer(_) | Record::Company(_) => vec![],
+            Record::Model(m) => vec![&m.kind, &m.manufacturer],
+            Record::Contact(c) => c.company.iter().collect(),
+            Record::Agreement(a) => vec![&a.company],
+            Record::Object(o) => vec![&o.company],
+            Record::Equipment(e) => {
+                let mut v = vec![&e.kind];
+                v.extend(e.manufacturer.iter());
+                v.extend(e.model.iter());
+                v.extend(e.company.iter());
+                v.extend(e.object.iter());
+                v
+            }
+        }
+    }
+
     /// The records this one needs to exist first.
     pub fn parents(&self) -> Vec<SyncKey> {
-        let mut copy = self.clone();
-        copy.parents_mut().into_iter().map(|p| p.key()).collect()
+        self.parent_refs().into_iter().map(Parent::key).collect()
     }
 
     /// Fills in parent ids; returns the first parent that has none.
@@ -317,9 +349,13 @@ impl Record {
         serde_json::to_string(self).expect("records are plain data and always serialize")
     }
 
-    /// The SHA-256 of the canonical JSON: equal hashes mean zero requests.
+    /// The SHA-256 of the canonical JSON: equal hashes mean zero requests. The JSON is streamed
+    /// into the hash rather than built as text first: a plan hashes every record of the base.
     pub fn payload_hash(&self) -> String {
-        hex::encode(Sha256::digest(self.canonical_json().as_bytes()))
+        let mut hasher = HashWriter(Sha256::new());
+        serde_json::to_writer(&mut hasher, self)
+            .expect("records are plain data and always serialize");
+        hex::encode(hasher.0.finalize())
     }
 
     /// The top-level fields whose values differ from a previously pushed payload (JSON text).
@@ -373,6 +409,12 @@ mod tests {
             crm_1c_id: "x".into(),
         });
         let h = a.payload_hash();
+        // The hash is the SHA-256 of exactly the JSON text stored as the payload.
+        assert_eq!(
+            h,
+            hex::encode(Sha256::digest(a.canonical_json().as_bytes()))
+        );
+        assert_eq!(a.parents(), vec![SyncKey::new(EntityKind::Companies, r)]);
         a.resolve(|_| Some(OkdeskId(5))).unwrap();
         assert_eq!(a.payload_hash(), h);
         let before = company("А").canonical_json();
