@@ -1,7 +1,7 @@
 //! In-memory ports for tests (feature `testing`): an Okdesk that keeps records, counts requests
 //! and writes, and fails on demand at the k-th write; and a 1C side that hands out a snapshot.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Mutex;
 
@@ -44,7 +44,7 @@ pub type RejectRule = Box<dyn Fn(&Record) -> Option<(String, String)> + Send + S
 /// A key `find` looks records up by. The fake keeps an index of them so that a lookup costs what
 /// it costs a real server with database indexes, not a scan of every record: a benchmark over the
 /// fake measures the engine, and a scan would make every push over it quadratic in the records.
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 enum FindKey {
     /// `crm_1c_id` of a record of a kind.
     Crm1cId(EntityKind, String),
@@ -93,7 +93,7 @@ struct Inner {
     next_id: u64,
     records: BTreeMap<(EntityKind, OkdeskId), FakeRecord>,
     /// Ids by the keys `find` looks up (every id of one key is of one kind).
-    index: BTreeMap<FindKey, BTreeSet<OkdeskId>>,
+    index: HashMap<FindKey, BTreeSet<OkdeskId>>,
     fail_at: BTreeMap<u64, Injected>,
 }
 

@@ -600,10 +600,17 @@ pub async fn apply(
     stop: &StopFlag,
     progress: &(dyn Fn(&Progress) + Send + Sync),
 ) -> Result<Vec<EntryResult>, Error> {
-    let initial = state
-        .lock()
-        .unwrap_or_else(|p| p.into_inner())
-        .mapped_ids()?;
+    let total = plan.writes();
+    // Parents are resolved only for writes: a push with nothing to write (the common unchanged
+    // run) does not read the ids of every mapping.
+    let initial = if total > 0 && !options.dry_run {
+        state
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .mapped_ids()?
+    } else {
+        BTreeMap::new()
+    };
     let cx = Cx {
         okdesk,
         state,
@@ -613,7 +620,6 @@ pub async fn apply(
         dry_run: options.dry_run,
         pending: Mutex::new(Pending::default()),
     };
-    let total = plan.writes();
     let mut done = 0usize;
     let mut results: Vec<Option<EntryResult>> = vec![None; plan.entries.len()];
     // Records that did not reach Okdesk in this run; their children are skipped.
