@@ -255,16 +255,18 @@ impl Cx<'_> {
     ///   it too): the next plan finds them in the listing (or by a `crm_1c_id` lookup) and links;
     /// - equipment kinds, manufacturers and models are matched by code in the directory listing
     ///   (or looked up by code);
-    /// - agreements, objects and equipment are created after `lookup_first` finds nothing by title
-    ///   or name within the company, or by serial/inventory number; the next plan looks them up the
-    ///   same way, because their company is then mapped (levels run in order and every batch of
-    ///   the company level is committed before the first child is written) or, if the company's
-    ///   own commit was lost, linked from the listing — never "created fresh", which is the one
-    ///   case the planner skips the lookup;
+    /// - agreements and objects are found by title or name within their company, equipment by
+    ///   serial, else inventory number ([`Record::lookup`]). The next plan looks them up before a
+    ///   create, because their company is mapped by then: levels run in order and every batch is
+    ///   committed before the next one starts, so a company's mapping is durable before any of
+    ///   its children is written. The planner skips the lookup only under a company it creates
+    ///   fresh, and a company that already has children in Okdesk is not created fresh;
     /// - updates, links and archives create nothing: repeating them converges.
     ///
     /// The one record without such a key — equipment with neither serial nor inventory number —
     /// is committed right after its create ([`Durability::Now`]), as every success used to be.
+    /// What batching does widen is the window of a kill followed by an edit of that very key in
+    /// 1C (a contract renamed) before the next run: from one write to one batch of writes.
     fn persist(
         &self,
         entry: &PlanEntry,
