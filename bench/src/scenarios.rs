@@ -150,6 +150,7 @@ impl BaselineSession {
 struct OursSession {
     sandbox: OkdeskSandbox,
     onec: OnecSandbox,
+    records: usize,
     mutated: Option<usize>,
     _dir: tempfile::TempDir,
     state: PathBuf,
@@ -172,6 +173,7 @@ impl OursSession {
         Ok(OursSession {
             sandbox,
             onec,
+            records: world::total(&world.onec),
             mutated: None,
             _dir: dir,
             state,
@@ -248,6 +250,8 @@ impl OursSession {
             self.onec.url(),
             "--onec-user".to_owned(),
             self.onec.user().to_owned(),
+            "--records".to_owned(),
+            self.records.to_string(),
         ];
         if let Some(l) = limit {
             extra.extend(["--rate-limit".to_owned(), l.to_string()]);
@@ -274,7 +278,18 @@ async fn spawn_child(
     secrets: Option<(&str, &str)>,
 ) -> Result<Value> {
     let exe = std::env::current_exe().context("locating this binary")?;
-    let mut cmd = std::process::Command::new(exe);
+    // A profiler may wrap the child (`OKDESK_BENCH_CHILD_WRAPPER="heaptrack -o /tmp/push"`), so
+    // that the engine's own allocations can be profiled over the real simulators.
+    let wrapper = std::env::var("OKDESK_BENCH_CHILD_WRAPPER").unwrap_or_default();
+    let mut words = wrapper.split_whitespace();
+    let mut cmd = match words.next() {
+        Some(program) => {
+            let mut cmd = std::process::Command::new(program);
+            cmd.args(words).arg(exe);
+            cmd
+        }
+        None => std::process::Command::new(exe),
+    };
     cmd.arg("child")
         .arg("--variant")
         .arg(match variant {
@@ -303,7 +318,12 @@ async fn spawn_child(
         bail!("the child run failed with {}", output.status);
     }
     let text = String::from_utf8_lossy(&output.stdout);
-    let line = text.lines().last().context("the child printed nothing")?;
+    // The last JSON line: a wrapping profiler may print its own lines after the child's.
+    let line = text
+        .lines()
+        .rev()
+        .find(|l| l.starts_with('{'))
+        .context("the child printed no JSON line")?;
     serde_json::from_str(line).with_context(|| format!("the child's line is not JSON: {line}"))
 }
 

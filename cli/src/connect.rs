@@ -14,7 +14,7 @@ use sync_engine::okdesk_issues::OkdeskIssuesPort;
 use sync_engine::onec_documents::{AdapterRef, OdataDocuments};
 use sync_engine::ports::documents::OnecDocuments;
 use sync_engine::ports::issues::IssuesPort;
-use sync_engine::ports::{OnecRead, RawCache};
+use sync_engine::ports::{OnecRead, RawCacheStore};
 use sync_engine::{OkdeskPort, OnecPort, PortError};
 
 use crate::config::{Configuration, OnecSource, Settings};
@@ -198,7 +198,7 @@ impl OnecPort for FileOnecPort {
         &self.adapter.info().id
     }
 
-    async fn read(&self, _cache: &RawCache) -> Result<OnecRead, PortError> {
+    async fn read(&self, _cache: &dyn RawCacheStore) -> Result<OnecRead, PortError> {
         self.reads.fetch_add(1, Ordering::Relaxed);
         let adapter = self.adapter.clone();
         let path = self.path.clone();
@@ -215,7 +215,6 @@ impl OnecPort for FileOnecPort {
                 Ok(OnecRead {
                     snapshot: mapped.value,
                     diagnostics: mapped.diagnostics,
-                    cache: Default::default(),
                 })
             }
             FileKind::Xlsx => {
@@ -236,7 +235,6 @@ impl OnecPort for FileOnecPort {
                 Ok(OnecRead {
                     snapshot: import.snapshot,
                     diagnostics,
-                    cache: Default::default(),
                 })
             }
         })

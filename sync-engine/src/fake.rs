@@ -11,7 +11,7 @@ use onec_model::Snapshot;
 use crate::kinds::{EntityKind, OkdeskId};
 use crate::ports::{
     CompanyFields, ContactFields, ErrorClass, Lookup, ObservedCompany, ObservedContact,
-    ObservedDirectoryItem, OkdeskPort, OnecPort, OnecRead, PortError, RawCache, Record,
+    ObservedDirectoryItem, OkdeskPort, OnecPort, OnecRead, PortError, RawCacheStore, Record,
 };
 
 /// One record held by the fake Okdesk.
@@ -575,7 +575,7 @@ impl OnecPort for FakeOnec {
         "fake"
     }
 
-    async fn read(&self, _cache: &RawCache) -> Result<OnecRead, PortError> {
+    async fn read(&self, _cache: &dyn RawCacheStore) -> Result<OnecRead, PortError> {
         self.requests.fetch_add(1, Ordering::SeqCst);
         Ok(OnecRead {
             snapshot: self

@@ -18,7 +18,7 @@ pub mod issues;
 pub mod onec;
 pub mod records;
 
-pub use onec::{CacheUpdate, OnecPort, OnecRead, RawCache, SetUpdate};
+pub use onec::{CachedRow, OnecPort, OnecRead, RawCache, RawCacheStore};
 
 pub use records::{
     AgreementFields, CompanyFields, ContactFields, DirectoryFields, EquipmentFields, Lookup,

@@ -25,6 +25,7 @@ mod migrations;
 mod outbox;
 
 pub use ambiguity::Ambiguity;
+pub use cache::RawCacheHandle;
 pub use documents::WrittenDocument;
 pub use journal::{FailureRecord, OpRecord, OpenFailure, RunId, RunSummary};
 pub use lock::LockToken;

@@ -20,7 +20,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::documents::{self, BuildError, DocumentWrite, ExistingTask, InvoiceContext, TaskLookup};
 use crate::layout::Layout;
-use crate::mapping::{self, MapCx};
+use crate::mapping::{self, MapCx, RawSource};
 use crate::metadata::Metadata;
 use crate::raw::{RawDataset, RawObject};
 
@@ -131,7 +131,13 @@ pub trait Adapter: Send + Sync + fmt::Debug {
 
     /// Maps with another layout in force (a custom layout over this adapter's quirks).
     fn map_with(&self, layout: &Layout, data: &RawDataset) -> Mapped<Snapshot> {
-        let mut cx = MapCx::new(layout, data);
+        self.map_source(layout, data)
+    }
+
+    /// Maps objects handed out one by one by `source` (a store that does not hold them all in
+    /// memory), with `layout` in force.
+    fn map_source(&self, layout: &Layout, source: &dyn RawSource) -> Mapped<Snapshot> {
+        let mut cx = MapCx::over(layout, source);
         let value = mapping::map_all(self, &mut cx);
         Mapped {
             value,

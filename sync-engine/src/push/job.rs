@@ -12,7 +12,7 @@ use crate::error::{Error, Result};
 use crate::ports::{OkdeskPort, OnecPort, OnecRead};
 use crate::report::{Requests, RunReport};
 use crate::run::Run;
-use crate::state::{LockToken, RunId, StateStore};
+use crate::state::{LockToken, RawCacheHandle, RunId, StateStore};
 
 /// A push from one 1C base into one Okdesk account over one state store.
 pub struct PushJob {
@@ -80,14 +80,10 @@ impl PushJob {
 
     /// Reads 1C (persisting the raw cache) and what matching needs from Okdesk, and plans.
     pub async fn plan(&self) -> Result<(PushPlan, OnecRead)> {
-        let cache = self.store().raw_cache()?;
-        let read = self.onec.read(&cache).await.map_err(Error::Onec)?;
-        {
-            let mut store = self.store();
-            for (set, update) in &read.cache.sets {
-                store.update_cache(set, &update.fresh, &update.alive)?;
-            }
-        }
+        // The port brings the raw cache up to date as it reads (a state failure stays one).
+        let cache = RawCacheHandle::new(&self.state);
+        let result = self.onec.read(&cache).await;
+        let read = cache.finish(result)?;
         let view = self.store().view()?;
         let (plan, _) = observe_and_plan(
             self.okdesk.as_ref(),

@@ -20,11 +20,11 @@ pub fn service_objects(cx: &mut MapCx<'_>) -> Vec<ServiceObject> {
         return Vec::new();
     };
     let mut out = Vec::new();
-    for obj in cx.objects(&l.set) {
-        let Some(head) = cx.head(obj) else { continue };
+    cx.each(&l.set, |cx, obj| {
+        let Some(head) = cx.head(obj) else { return };
         let key = head.r#ref;
         let Some(name) = required_name(cx, obj, key, &l.name) else {
-            continue;
+            return;
         };
         out.push(ServiceObject {
             r#ref: key,
@@ -35,7 +35,7 @@ pub fn service_objects(cx: &mut MapCx<'_>) -> Vec<ServiceObject> {
             deletion_mark: head.deletion_mark,
             version: head.version,
         });
-    }
+    });
     out
 }
 
@@ -59,14 +59,14 @@ type Entry = (Ref, Option<String>, String, bool, Option<String>);
 
 fn directory(cx: &mut MapCx<'_>, l: &DirectoryLayout) -> Vec<Entry> {
     let mut out = Vec::new();
-    for obj in cx.objects(&l.set) {
-        let Some(head) = cx.head(obj) else { continue };
+    cx.each(&l.set, |cx, obj| {
+        let Some(head) = cx.head(obj) else { return };
         let Some(name) = required_name(cx, obj, head.r#ref, &l.name) else {
-            continue;
+            return;
         };
         let code = cx.text(obj, l.code.as_deref());
         out.push((head.r#ref, code, name, head.deletion_mark, head.version));
-    }
+    });
     out
 }
 
@@ -139,11 +139,11 @@ pub fn equipment_models(cx: &mut MapCx<'_>) -> Vec<EquipmentModel> {
     );
     let makers = ref_set(cx, cx.layout.manufacturers.as_ref().map(|d| d.set.clone()));
     let mut out = Vec::new();
-    for obj in cx.objects(&l.set) {
-        let Some(head) = cx.head(obj) else { continue };
+    cx.each(&l.set, |cx, obj| {
+        let Some(head) = cx.head(obj) else { return };
         let key = head.r#ref;
         let Some(name) = required_name(cx, obj, key, &l.name) else {
-            continue;
+            return;
         };
         let kind = cx.reference(obj, key, l.kind.as_deref());
         let manufacturer = cx.reference(obj, key, l.manufacturer.as_deref());
@@ -174,18 +174,20 @@ pub fn equipment_models(cx: &mut MapCx<'_>) -> Vec<EquipmentModel> {
             deletion_mark: head.deletion_mark,
             version: head.version,
         });
-    }
+    });
     out
 }
 
 fn ref_set(cx: &MapCx<'_>, set: Option<String>) -> std::collections::BTreeSet<Ref> {
-    set.map(|s| {
-        cx.objects(&s)
-            .iter()
-            .filter_map(|o| o.ref_key().ok().flatten())
-            .collect()
-    })
-    .unwrap_or_default()
+    let mut out = std::collections::BTreeSet::new();
+    if let Some(s) = set {
+        cx.source().each(&s, &mut |o| {
+            if let Ok(Some(r)) = o.ref_key() {
+                out.insert(r);
+            }
+        });
+    }
+    out
 }
 
 /// Clients' equipment; an empty kind or manufacturer is taken from the model.
@@ -199,11 +201,11 @@ pub fn equipment(cx: &mut MapCx<'_>, models: &[EquipmentModel]) -> Vec<Equipment
         cx.layout.service_objects.as_ref().map(|s| s.set.clone()),
     );
     let mut out = Vec::new();
-    for obj in cx.objects(&l.set) {
-        let Some(head) = cx.head(obj) else { continue };
+    cx.each(&l.set, |cx, obj| {
+        let Some(head) = cx.head(obj) else { return };
         let key = head.r#ref;
         let Some(name) = required_name(cx, obj, key, &l.name) else {
-            continue;
+            return;
         };
         let model = cx.reference(obj, key, l.model.as_deref());
         check_known(
@@ -244,7 +246,7 @@ pub fn equipment(cx: &mut MapCx<'_>, models: &[EquipmentModel]) -> Vec<Equipment
             deletion_mark: head.deletion_mark,
             version: head.version,
         });
-    }
+    });
     out
 }
 
@@ -254,11 +256,11 @@ pub fn employees(cx: &mut MapCx<'_>) -> Vec<Employee> {
         return Vec::new();
     };
     let mut out = Vec::new();
-    for obj in cx.objects(&l.set) {
-        let Some(head) = cx.head(obj) else { continue };
+    cx.each(&l.set, |cx, obj| {
+        let Some(head) = cx.head(obj) else { return };
         let key = head.r#ref;
         let Some(name) = required_name(cx, obj, key, &l.name) else {
-            continue;
+            return;
         };
         let invalid = cx.boolean(obj, key, l.invalid.as_deref()).unwrap_or(false);
         let service = cx.boolean(obj, key, l.service.as_deref()).unwrap_or(false);
@@ -269,7 +271,7 @@ pub fn employees(cx: &mut MapCx<'_>) -> Vec<Employee> {
             emails: info.emails,
             active: !(invalid || service || head.deletion_mark),
         });
-    }
+    });
     out
 }
 
@@ -280,11 +282,11 @@ pub fn organizations(cx: &mut MapCx<'_>) -> Vec<Organization> {
     };
     let accounts = bank_accounts(cx);
     let mut out = Vec::new();
-    for obj in cx.objects(&l.set) {
-        let Some(head) = cx.head(obj) else { continue };
+    cx.each(&l.set, |cx, obj| {
+        let Some(head) = cx.head(obj) else { return };
         let key = head.r#ref;
         let Some(name) = required_name(cx, obj, key, &l.name) else {
-            continue;
+            return;
         };
         let info = cx.contact_info(obj, key, l.contact_table.as_deref(), &[]);
         let address = info
@@ -305,7 +307,7 @@ pub fn organizations(cx: &mut MapCx<'_>) -> Vec<Organization> {
             accountant: cx.text(obj, l.accountant.as_deref()),
             bank_accounts: accounts.get(&key).cloned().unwrap_or_default(),
         });
-    }
+    });
     out
 }
 
@@ -314,19 +316,14 @@ fn bank_accounts(cx: &mut MapCx<'_>) -> BTreeMap<Ref, Vec<BankAccount>> {
     let Some(l) = cx.layout.bank_accounts.clone() else {
         return out;
     };
-    let banks: BTreeMap<Ref, &RawObject> = cx
-        .objects(&l.bank_set)
-        .iter()
-        .filter_map(|o| Some((o.ref_key().ok()??, o)))
-        .collect();
-    for obj in cx.objects(&l.set) {
-        let Some(head) = cx.head(obj) else { continue };
+    cx.each(&l.set, |cx, obj| {
+        let Some(head) = cx.head(obj) else { return };
         let key = head.r#ref;
         if head.deletion_mark {
-            continue;
+            return;
         }
         let Some(owner) = cx.reference(obj, key, Some(&l.owner)) else {
-            continue;
+            return;
         };
         let Some(number) = cx.text(obj, Some(&l.number)) else {
             cx.report(
@@ -337,11 +334,11 @@ fn bank_accounts(cx: &mut MapCx<'_>) -> BTreeMap<Ref, Vec<BankAccount>> {
                 None,
                 "bank account has no number; skipped",
             );
-            continue;
+            return;
         };
         let bank = cx
             .reference(obj, key, Some(&l.bank))
-            .and_then(|b| banks.get(&b).copied());
+            .and_then(|b| cx.find(&l.bank_set, b));
         if bank.is_none() {
             cx.report(
                 Severity::Warning,
@@ -352,7 +349,7 @@ fn bank_accounts(cx: &mut MapCx<'_>) -> BTreeMap<Ref, Vec<BankAccount>> {
                 "bank was not read; BIK and bank name left empty",
             );
         }
-        let field = |cx: &MapCx<'_>, f: Option<&str>| bank.and_then(|b| cx.text(b, f));
+        let field = |cx: &MapCx<'_>, f: Option<&str>| bank.as_deref().and_then(|b| cx.text(b, f));
         out.entry(owner).or_default().push(BankAccount {
             r#ref: key,
             number,
@@ -361,7 +358,7 @@ fn bank_accounts(cx: &mut MapCx<'_>) -> BTreeMap<Ref, Vec<BankAccount>> {
             correspondent_account: field(cx, l.bank_correspondent.as_deref()),
             city: field(cx, l.bank_city.as_deref()),
         });
-    }
+    });
     out
 }
 
@@ -372,14 +369,14 @@ pub fn items(cx: &mut MapCx<'_>) -> Vec<Item> {
     };
     let vat_refs = cx.vat_rate_by_ref();
     let mut out = Vec::new();
-    for obj in cx.objects(&l.set) {
-        let Some(head) = cx.head(obj) else { continue };
+    cx.each(&l.set, |cx, obj| {
+        let Some(head) = cx.head(obj) else { return };
         let key = head.r#ref;
         if cx.is_folder(obj, key, &l.is_folder) {
-            continue;
+            return;
         }
         let Some(name) = required_name(cx, obj, key, &l.name) else {
-            continue;
+            return;
         };
         let is_service = match (&l.service_flag, &l.kind) {
             (Some(f), _) => cx.boolean(obj, key, Some(f)).unwrap_or(false),
@@ -435,7 +432,7 @@ pub fn items(cx: &mut MapCx<'_>) -> Vec<Item> {
             unit,
             deletion_mark: head.deletion_mark,
         });
-    }
+    });
     out
 }
 
@@ -450,10 +447,10 @@ impl MapCx<'_> {
         let Some(set) = &vat.catalog_set else {
             return out;
         };
-        for obj in self.objects(set) {
-            let Some(head) = self.head(obj) else { continue };
+        self.each(set, |cx, obj| {
+            let Some(head) = cx.head(obj) else { return };
             let key = head.r#ref;
-            let by_enum = self
+            let by_enum = cx
                 .text(obj, vat.catalog_enum.as_deref())
                 .and_then(|v| vat.values.get(&v).copied());
             let rate = by_enum.or_else(|| {
@@ -465,7 +462,7 @@ impl MapCx<'_> {
                 Some(r) => {
                     out.insert(key, r);
                 }
-                None => self.report(
+                None => cx.report(
                     Severity::Info,
                     obj,
                     Some(key),
@@ -474,36 +471,31 @@ impl MapCx<'_> {
                     "VAT catalog entry is not a current Russian rate; not used",
                 ),
             }
-        }
+        });
         out
     }
 
     /// The VAT catalog read as rate → ref (the first entry not marked for deletion wins).
     pub fn vat_refs_by_rate(&mut self) -> BTreeMap<VatRate, Ref> {
         let by_ref = self.vat_rate_by_ref();
-        let deleted: std::collections::BTreeSet<Ref> = self
-            .layout
-            .vat
-            .catalog_set
-            .as_deref()
-            .map(|s| {
-                self.objects(s)
-                    .iter()
-                    .filter(|o| o.boolean("DeletionMark").ok().flatten() == Some(true))
-                    .filter_map(|o| o.ref_key().ok().flatten())
-                    .collect()
-            })
-            .unwrap_or_default();
-        let mut out = BTreeMap::new();
+        let mut deleted = std::collections::BTreeSet::new();
         let set = self.layout.vat.catalog_set.clone().unwrap_or_default();
-        for obj in self.objects(&set) {
-            let Ok(Some(r)) = obj.ref_key() else { continue };
+        self.source().each(&set, &mut |o| {
+            if o.boolean("DeletionMark").ok().flatten() == Some(true) {
+                if let Ok(Some(r)) = o.ref_key() {
+                    deleted.insert(r);
+                }
+            }
+        });
+        let mut out = BTreeMap::new();
+        self.source().each(&set, &mut |obj| {
+            let Ok(Some(r)) = obj.ref_key() else { return };
             if let Some(rate) = by_ref.get(&r) {
                 if !deleted.contains(&r) {
                     out.entry(*rate).or_insert(r);
                 }
             }
-        }
+        });
         out
     }
 }

@@ -85,16 +85,16 @@ fn legal_counterparties(cx: &mut MapCx<'_>) -> Vec<Counterparty> {
     let l = cx.layout.counterparties.clone();
     let forms = cx.layout.legal_forms.clone();
     let mut out = Vec::new();
-    for obj in cx.objects(&l.set) {
-        let Some(head) = cx.head(obj) else { continue };
+    cx.each(&l.set, |cx, obj| {
+        let Some(head) = cx.head(obj) else { return };
         let key = head.r#ref;
         if cx.is_folder(obj, key, &l.is_folder) {
-            continue;
+            return;
         }
         let Some(name) =
             name_or_fallback(cx, obj, key, &l.name, &[l.full_name.clone(), l.inn.clone()])
         else {
-            continue;
+            return;
         };
         let info = cx.contact_info(obj, key, l.contact_table.as_deref(), &l.emails);
         let head_ref = cx
@@ -117,7 +117,7 @@ fn legal_counterparties(cx: &mut MapCx<'_>) -> Vec<Counterparty> {
             deletion_mark: head.deletion_mark,
             version: head.version,
         });
-    }
+    });
     out
 }
 
@@ -129,29 +129,24 @@ pub fn companies_from_partners(cx: &mut MapCx<'_>) -> Vec<Counterparty> {
     };
     let c = cx.layout.counterparties.clone();
     let forms = cx.layout.legal_forms.clone();
-    let by_ref: BTreeMap<Ref, &RawObject> = cx
-        .objects(&c.set)
-        .iter()
-        .filter_map(|o| Some((o.ref_key().ok()??, o)))
-        .collect();
     let mut out = Vec::new();
-    for obj in cx.objects(&p.set) {
-        let Some(head) = cx.head(obj) else { continue };
+    cx.each(&p.set, |cx, obj| {
+        let Some(head) = cx.head(obj) else { return };
         let key = head.r#ref;
         if cx.is_folder(obj, key, &p.is_folder) {
-            continue;
+            return;
         }
         let Some(name) =
             name_or_fallback(cx, obj, key, &p.name, std::slice::from_ref(&p.full_name))
         else {
-            continue;
+            return;
         };
         let main = match cx.reference(obj, key, p.main_counterparty.as_deref()) {
             Some(m) => Some(m),
-            None => main_counterparty(cx, obj, key, &by_ref, c.head.as_deref()),
+            None => main_counterparty(cx, obj, key, &c.set, c.head.as_deref()),
         };
-        let main_obj = main.and_then(|m| by_ref.get(&m).copied());
-        if let (Some(m), None) = (main, main_obj) {
+        let main_obj = main.and_then(|m| cx.find(&c.set, m));
+        if let (Some(m), None) = (main, &main_obj) {
             cx.report(
                 Severity::Warning,
                 obj,
@@ -162,7 +157,7 @@ pub fn companies_from_partners(cx: &mut MapCx<'_>) -> Vec<Counterparty> {
             );
         }
         let mut info = cx.contact_info(obj, key, p.contact_table.as_deref(), &[]);
-        let (inn, kpp, full_name, form) = match main_obj {
+        let (inn, kpp, full_name, form) = match main_obj.as_deref() {
             Some(m) => {
                 let mk = main.expect("main_obj exists only with a main ref");
                 let legal_info = cx.contact_info(m, mk, c.contact_table.as_deref(), &c.emails);
@@ -195,7 +190,7 @@ pub fn companies_from_partners(cx: &mut MapCx<'_>) -> Vec<Counterparty> {
             deletion_mark: head.deletion_mark,
             version: head.version,
         });
-    }
+    });
     out
 }
 
@@ -205,19 +200,28 @@ fn main_counterparty(
     cx: &mut MapCx<'_>,
     partner: &RawObject,
     key: Ref,
-    by_ref: &BTreeMap<Ref, &RawObject>,
+    counterparties: &str,
     head_field: Option<&str>,
 ) -> Option<Ref> {
     let candidates = cx.counterparties_of_partner(key).to_vec();
-    let score = |r: &Ref| {
-        let Some(o) = by_ref.get(r) else { return 3 };
-        let deleted = o.boolean("DeletionMark").ok().flatten() == Some(true);
-        let branch = head_field
-            .and_then(|h| o.reference(h).ok().flatten())
-            .is_some_and(|h| h != *r);
-        usize::from(deleted) * 2 + usize::from(branch)
-    };
-    let best = candidates.iter().min_by_key(|r| score(r)).copied();
+    // Each candidate is scored once (the source may have to fetch it); the first best wins.
+    let mut best: Option<(usize, Ref)> = None;
+    for r in &candidates {
+        let score = match cx.find(counterparties, *r) {
+            None => 3,
+            Some(o) => {
+                let deleted = o.boolean("DeletionMark").ok().flatten() == Some(true);
+                let branch = head_field
+                    .and_then(|h| o.reference(h).ok().flatten())
+                    .is_some_and(|h| h != *r);
+                usize::from(deleted) * 2 + usize::from(branch)
+            }
+        };
+        if best.is_none_or(|(s, _)| score < s) {
+            best = Some((score, *r));
+        }
+    }
+    let best = best.map(|(_, r)| r);
     if candidates.is_empty() {
         cx.report(
             Severity::Info,
@@ -237,19 +241,14 @@ pub fn inherit_partner_contact_info(cx: &mut MapCx<'_>, clients: &mut [Counterpa
     let Some(p) = cx.layout.partners.clone() else {
         return;
     };
-    let partners: BTreeMap<Ref, &RawObject> = cx
-        .objects(&p.set)
-        .iter()
-        .filter_map(|o| Some((o.ref_key().ok()??, o)))
-        .collect();
     for client in clients.iter_mut() {
         let Some(partner) = client.partner else {
             continue;
         };
-        let Some(obj) = partners.get(&partner) else {
+        let Some(obj) = cx.find(&p.set, partner) else {
             continue;
         };
-        let info = cx.contact_info(obj, partner, p.contact_table.as_deref(), &[]);
+        let info = cx.contact_info(&obj, partner, p.contact_table.as_deref(), &[]);
         if client.emails.is_empty() {
             client.emails = info.emails;
         }
@@ -298,23 +297,19 @@ pub fn contacts(cx: &mut MapCx<'_>) -> Vec<ContactPerson> {
         return Vec::new();
     };
     let links = link_index(cx);
-    let persons: BTreeMap<Ref, RawObject> = match &l.person {
-        Some(p) => cx
-            .objects(&p.set)
-            .iter()
-            .filter_map(|o| Some((o.ref_key().ok()??, o.clone())))
-            .collect(),
-        None => BTreeMap::new(),
-    };
     let mut out = Vec::new();
-    for obj in cx.objects(&l.set) {
-        let Some(head) = cx.head(obj) else { continue };
+    cx.each(&l.set, |cx, obj| {
+        let Some(head) = cx.head(obj) else { return };
         let key = head.r#ref;
         let person_ref = l
             .person
             .as_ref()
             .and_then(|p| cx.reference(obj, key, Some(&p.field)));
-        let person = person_ref.and_then(|r| persons.get(&r));
+        let person = match (&l.person, person_ref) {
+            (Some(p), Some(r)) => cx.find(&p.set, r),
+            _ => None,
+        };
+        let person = person.as_deref();
         let part = |cx: &mut MapCx<'_>, own: &Option<String>, joined: Option<&Option<String>>| {
             cx.text(obj, own.as_deref())
                 .or_else(|| person.and_then(|p| cx.text(p, joined.and_then(|j| j.as_deref()))))
@@ -340,7 +335,7 @@ pub fn contacts(cx: &mut MapCx<'_>) -> Vec<ContactPerson> {
                         None,
                         "contact has no name; skipped",
                     );
-                    continue;
+                    return;
                 }
                 cx.report(
                     Severity::Warning,
@@ -435,7 +430,7 @@ pub fn contacts(cx: &mut MapCx<'_>) -> Vec<ContactPerson> {
             deletion_mark: head.deletion_mark,
             version: head.version,
         });
-    }
+    });
     out
 }
 
@@ -445,7 +440,7 @@ fn link_index(cx: &mut MapCx<'_>) -> BTreeMap<Ref, Vec<(Ref, Option<String>)>> {
     let Some(r) = cx.layout.contact_links.clone() else {
         return index;
     };
-    for obj in cx.objects(&r.set) {
+    cx.each(&r.set, |cx, obj| {
         let contact = crate::raw::row_ref(&obj.set, &obj.props, &r.contact);
         let client = crate::raw::row_ref(&obj.set, &obj.props, &r.counterparty);
         let (Ok(Some(contact)), Ok(Some(client))) = (contact, client) else {
@@ -457,18 +452,18 @@ fn link_index(cx: &mut MapCx<'_>) -> BTreeMap<Ref, Vec<(Ref, Option<String>)>> {
                 obj.text(&r.contact),
                 "link record without a valid contact and counterparty; ignored",
             );
-            continue;
+            return;
         };
         if r.invalid
             .as_deref()
             .and_then(|f| obj.boolean(f).ok().flatten())
             == Some(true)
         {
-            continue;
+            return;
         }
         let position = r.position.as_deref().and_then(|p| row_text(&obj.props, p));
         index.entry(contact).or_default().push((client, position));
-    }
+    });
     index
 }
 
@@ -478,15 +473,15 @@ pub fn contracts(cx: &mut MapCx<'_>) -> Vec<Contract> {
         return Vec::new();
     };
     let mut out = Vec::new();
-    for obj in cx.objects(&l.set) {
-        let Some(head) = cx.head(obj) else { continue };
+    cx.each(&l.set, |cx, obj| {
+        let Some(head) = cx.head(obj) else { return };
         let key = head.r#ref;
         if cx.is_folder(obj, key, &l.is_folder) {
-            continue;
+            return;
         }
         let Some(title) = name_or_fallback(cx, obj, key, &l.name, std::slice::from_ref(&l.number))
         else {
-            continue;
+            return;
         };
         let mut owner = cx.owner(obj, key, l.owner.as_deref(), l.owner_catalog);
         if owner.is_none() {
@@ -543,6 +538,6 @@ pub fn contracts(cx: &mut MapCx<'_>) -> Vec<Contract> {
             deletion_mark: head.deletion_mark,
             version: head.version,
         });
-    }
+    });
     out
 }

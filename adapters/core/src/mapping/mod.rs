@@ -4,7 +4,9 @@
 //! and the value, and carries on: a bad GUID drops the object (it has no identity), a bad date or
 //! reference drops the field, a missing name falls back to another name where one exists.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::borrow::Cow;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::fmt;
 
 use chrono::NaiveDate;
 use onec_model::{Ref, Snapshot};
@@ -17,6 +19,7 @@ use crate::raw::{self, RawDataset, RawObject, RawRow, RawValue};
 mod catalogs;
 mod clients;
 mod contact_info;
+mod source;
 
 pub use catalogs::{
     employees, equipment, equipment_kinds, equipment_models, items, manufacturers, organizations,
@@ -26,6 +29,7 @@ pub use clients::{
     companies_from_partners, contacts, contracts, counterparties, inherit_partner_contact_info,
 };
 pub use contact_info::ContactInfo;
+pub use source::RawSource;
 
 /// Evaluates detect rules against `$metadata`.
 pub fn detect(rules: &DetectRules, meta: &Metadata) -> Detection {
@@ -90,12 +94,13 @@ pub struct Head {
 }
 
 /// The mapping context: the layout in force, the data, indexes, and the diagnostics so far.
-#[derive(Debug)]
 pub struct MapCx<'a> {
     /// The layout in force.
     pub layout: &'a Layout,
-    /// Everything read.
-    pub data: &'a RawDataset,
+    /// Everything read, handed out set by set.
+    source: &'a dyn RawSource,
+    /// Objects by reference per set, built on first lookup when the source is a dataset in memory.
+    by_ref: HashMap<String, HashMap<Ref, &'a RawObject>>,
     /// Refs of the mapped clients (filled after [`Adapter::map_counterparties`]).
     pub companies: BTreeSet<Ref>,
     diagnostics: Vec<Diagnostic>,
@@ -106,12 +111,28 @@ pub struct MapCx<'a> {
     descriptions: BTreeMap<String, BTreeMap<Ref, String>>,
 }
 
+impl fmt::Debug for MapCx<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("MapCx")
+            .field("layout", &self.layout)
+            .field("companies", &self.companies.len())
+            .field("diagnostics", &self.diagnostics.len())
+            .finish_non_exhaustive()
+    }
+}
+
 impl<'a> MapCx<'a> {
-    /// A context over a dataset.
+    /// A context over a dataset in memory.
     pub fn new(layout: &'a Layout, data: &'a RawDataset) -> Self {
+        Self::over(layout, data)
+    }
+
+    /// A context over any source of raw objects.
+    pub fn over(layout: &'a Layout, source: &'a dyn RawSource) -> Self {
         let mut cx = MapCx {
             layout,
-            data,
+            source,
+            by_ref: HashMap::new(),
             companies: BTreeSet::new(),
             diagnostics: Vec::new(),
             partner_counterparties: BTreeMap::new(),
@@ -129,9 +150,36 @@ impl<'a> MapCx<'a> {
         self.diagnostics
     }
 
-    /// The objects of an entity set (empty when it was not read).
-    pub fn objects(&self, set: &str) -> &'a [RawObject] {
-        self.data.sets.get(set).map(Vec::as_slice).unwrap_or(&[])
+    /// The source the objects come from.
+    pub fn source(&self) -> &'a dyn RawSource {
+        self.source
+    }
+
+    /// Calls `f` with the context and every object of `set`, in source order (nothing when the
+    /// set was not read). Objects are handed out one at a time: keep what is needed, not them.
+    pub fn each(&mut self, set: &str, mut f: impl FnMut(&mut Self, &RawObject)) {
+        let source = self.source;
+        source.each(set, &mut |obj| f(self, obj));
+    }
+
+    /// The object of `set` with `Ref_Key` `key`, when it was read (with duplicates, the last).
+    pub fn find(&mut self, set: &str, key: Ref) -> Option<Cow<'a, RawObject>> {
+        let source = self.source;
+        let Some(data) = source.as_dataset() else {
+            return source.find(set, key);
+        };
+        let index = self.by_ref.entry(set.to_owned()).or_insert_with(|| {
+            data.sets
+                .get(set)
+                .map(|objects| {
+                    objects
+                        .iter()
+                        .filter_map(|o| Some((o.ref_key().ok()??, o)))
+                        .collect()
+                })
+                .unwrap_or_default()
+        });
+        index.get(&key).map(|o| Cow::Borrowed(*o))
     }
 
     /// Records a diagnostic.
@@ -293,11 +341,12 @@ impl<'a> MapCx<'a> {
     /// set is built once.
     pub fn description_of(&mut self, set: &str, r: Ref) -> Option<String> {
         if !self.descriptions.contains_key(set) {
-            let index = self
-                .objects(set)
-                .iter()
-                .filter_map(|o| Some((o.ref_key().ok()??, o.text("Description")?)))
-                .collect();
+            let mut index = BTreeMap::new();
+            self.source.each(set, &mut |o| {
+                if let (Ok(Some(r)), Some(d)) = (o.ref_key(), o.text("Description")) {
+                    index.insert(r, d);
+                }
+            });
             self.descriptions.insert(set.to_owned(), index);
         }
         self.descriptions.get(set).and_then(|i| i.get(&r)).cloned()
@@ -394,31 +443,32 @@ impl<'a> MapCx<'a> {
         let Some(field) = self.layout.counterparties.partner.clone() else {
             return;
         };
-        for obj in self.objects(&self.layout.counterparties.set) {
+        let set = self.layout.counterparties.set.clone();
+        self.each(&set, |cx, obj| {
             let (Ok(Some(r)), Ok(Some(p))) =
                 (obj.ref_key(), raw::row_ref(&obj.set, &obj.props, &field))
             else {
-                continue;
+                return;
             };
             if obj.boolean("IsFolder").ok().flatten() == Some(true) {
-                continue;
+                return;
             }
-            self.partner_counterparties.entry(p).or_default().push(r);
-            self.counterparty_partner.insert(r, p);
-        }
+            cx.partner_counterparties.entry(p).or_default().push(r);
+            cx.counterparty_partner.insert(r, p);
+        });
     }
 
     pub(crate) fn register_rows(&mut self) -> &BTreeMap<Ref, Vec<RawRow>> {
         if self.register.is_none() {
             let mut index: BTreeMap<Ref, Vec<RawRow>> = BTreeMap::new();
             if let Some(reg) = self.layout.contact_info_register.clone() {
-                for obj in self.objects(&reg.set) {
+                self.each(&reg.set, |cx, obj| {
                     let Some(text) = obj.text(&reg.object) else {
-                        continue;
+                        return;
                     };
                     match Ref::parse(&text) {
                         Ok(Some(owner)) => index.entry(owner).or_default().push(obj.props.clone()),
-                        _ => self.report(
+                        _ => cx.report(
                             Severity::Warning,
                             obj,
                             None,
@@ -427,7 +477,7 @@ impl<'a> MapCx<'a> {
                             "contact-information record does not belong to an object; ignored",
                         ),
                     }
-                }
+                });
             }
             self.register = Some(index);
         }
@@ -438,7 +488,7 @@ impl<'a> MapCx<'a> {
         if self.kinds.is_none() {
             let mut index = BTreeMap::new();
             if let Some(set) = &self.layout.contact_info.kinds_set {
-                for obj in self.objects(set) {
+                self.source.each(set, &mut |obj| {
                     if let Ok(Some(r)) = obj.ref_key() {
                         let name = obj
                             .text("PredefinedDataName")
@@ -446,7 +496,7 @@ impl<'a> MapCx<'a> {
                             .unwrap_or_default();
                         index.insert(r, name);
                     }
-                }
+                });
             }
             self.kinds = Some(index);
         }

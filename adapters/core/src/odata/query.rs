@@ -5,7 +5,7 @@
 //! 1C has no server-driven paging and keyset paging (`Ref_Key gt guid'…'`) fails with a 500, so
 //! offsets it is; ordering by `Ref_Key` keeps pages stable while nothing is inserted.
 
-use futures::{stream, StreamExt, TryStreamExt};
+use futures::{stream, Stream, StreamExt, TryStreamExt};
 use onec_model::Ref;
 use reqwest::Method;
 
@@ -80,29 +80,32 @@ impl OdataClient {
     /// The `Ref_Key`, `DataVersion` and `DeletionMark` of every object of `set`: the cheap scan
     /// that tells which objects changed since the last one.
     pub async fn versions(&self, set: &str) -> Result<Vec<VersionRow>, OdataError> {
-        let objects = self
-            .query(set)
+        let mut rows = Vec::new();
+        // Each page is turned into compact rows as it arrives, so that a large set is never held
+        // as raw objects.
+        self.query(set)
             .select(&["Ref_Key", "DataVersion", "DeletionMark"])
-            .fetch()
-            .await?;
-        objects
-            .iter()
-            .map(|o| {
-                let reference = o
-                    .ref_key()
-                    .map_err(|e| decode(set, e.to_string()))?
-                    .ok_or_else(|| decode(set, "an object without Ref_Key".into()))?;
-                let deletion_mark = o
-                    .boolean("DeletionMark")
-                    .map_err(|e| decode(set, e.to_string()))?
-                    .unwrap_or(false);
-                Ok(VersionRow {
-                    reference,
-                    data_version: o.text("DataVersion").unwrap_or_default(),
-                    deletion_mark,
-                })
+            .for_each_page(|page| {
+                rows.reserve(page.len());
+                for o in &page {
+                    let reference = o
+                        .ref_key()
+                        .map_err(|e| decode(set, e.to_string()))?
+                        .ok_or_else(|| decode(set, "an object without Ref_Key".into()))?;
+                    let deletion_mark = o
+                        .boolean("DeletionMark")
+                        .map_err(|e| decode(set, e.to_string()))?
+                        .unwrap_or(false);
+                    rows.push(VersionRow {
+                        reference,
+                        data_version: o.text("DataVersion").unwrap_or_default(),
+                        deletion_mark,
+                    });
+                }
+                Ok(())
             })
-            .collect()
+            .await?;
+        Ok(rows)
     }
 
     /// The objects of `set` with these references (in chunks of
@@ -114,19 +117,35 @@ impl OdataClient {
         refs: &[Ref],
         select: &[&str],
     ) -> Result<Vec<RawObject>, OdataError> {
+        let pages: Vec<Vec<RawObject>> =
+            self.pages_by_refs(set, refs, select).try_collect().await?;
+        Ok(pages.into_iter().flatten().collect())
+    }
+
+    /// The objects of `set` with these references as a stream of pages, one per chunk of
+    /// [`super::filter::OR_CHUNK`] references, in the order of the sorted references, with as
+    /// many chunks in flight as the client's concurrency allows. A consumer that handles each page
+    /// as it comes (writes it to a cache and drops it) never holds more than those pages.
+    pub fn pages_by_refs(
+        &self,
+        set: &str,
+        refs: &[Ref],
+        select: &[&str],
+    ) -> impl Stream<Item = Result<Vec<RawObject>, OdataError>> + Send + 'static {
         let mut unique = refs.to_vec();
         unique.sort();
         unique.dedup();
-        let queries: Vec<Query> = Filter::refs_in("Ref_Key", &unique)
-            .into_iter()
-            .map(|f| self.query(set).select(select).filter(f))
-            .collect();
-        let pages: Vec<Vec<RawObject>> = stream::iter(queries)
-            .map(|q| async move { q.fetch().await })
-            .buffered(self.options().concurrency.max(1))
-            .try_collect()
-            .await?;
-        Ok(pages.into_iter().flatten().collect())
+        let client = self.clone();
+        let set = set.to_owned();
+        let select: Vec<String> = select.iter().map(|s| (*s).to_owned()).collect();
+        let concurrency = self.options().concurrency.max(1);
+        stream::iter(Filter::refs_in("Ref_Key", &unique))
+            .map(move |f| {
+                let mut query = client.query(&set).filter(f);
+                query.select.clone_from(&select);
+                query.fetch()
+            })
+            .buffered(concurrency)
     }
 
     /// The number of objects matching `filter` (`/$count`).
