@@ -11,10 +11,15 @@ use std::collections::BTreeMap;
 use chrono::{NaiveDate, NaiveDateTime};
 use onec_model::Ref;
 use rust_decimal::Decimal;
+use serde::de::{self, Deserializer, Visitor};
 use serde::{Deserialize, Serialize};
 
 /// One property value as a transport received it.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+///
+/// It serializes as the bare JSON value (`null`, `true`, `1.5`, `"text"`); it deserializes from
+/// one through a direct visitor rather than `#[serde(untagged)]`, which tries each variant in turn
+/// and formats an error message for every miss (most of the time spent reading the raw cache).
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(untagged)]
 pub enum RawValue {
     /// JSON `null`, an Atom `m:null="true"` element, or an absent XML element.
@@ -25,6 +30,59 @@ pub enum RawValue {
     Number(f64),
     /// Text: strings, and everything 1C sends as text (Int64, GUIDs, dates, enum names).
     Text(String),
+}
+
+impl<'de> Deserialize<'de> for RawValue {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(RawValueVisitor)
+    }
+}
+
+/// Reads any scalar the way the untagged form did: null, boolean, number (as `f64`) or text.
+struct RawValueVisitor;
+
+impl<'de> Visitor<'de> for RawValueVisitor {
+    type Value = RawValue;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("null, a boolean, a number or a string")
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<RawValue, E> {
+        Ok(RawValue::Null)
+    }
+
+    fn visit_none<E: de::Error>(self) -> Result<RawValue, E> {
+        Ok(RawValue::Null)
+    }
+
+    fn visit_some<D: Deserializer<'de>>(self, deserializer: D) -> Result<RawValue, D::Error> {
+        deserializer.deserialize_any(self)
+    }
+
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<RawValue, E> {
+        Ok(RawValue::Bool(v))
+    }
+
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<RawValue, E> {
+        Ok(RawValue::Number(v as f64))
+    }
+
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<RawValue, E> {
+        Ok(RawValue::Number(v as f64))
+    }
+
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<RawValue, E> {
+        Ok(RawValue::Number(v))
+    }
+
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<RawValue, E> {
+        Ok(RawValue::Text(v.to_owned()))
+    }
+
+    fn visit_string<E: de::Error>(self, v: String) -> Result<RawValue, E> {
+        Ok(RawValue::Text(v))
+    }
 }
 
 /// A row of a tabular section (or a register record): property name → value.
@@ -285,6 +343,33 @@ mod tests {
         assert_eq!(o.decimal("Количество").unwrap(), Some(Decimal::from(12)));
         assert_eq!(o.decimal("Цена").unwrap().unwrap().to_string(), "1500.5");
         assert_eq!(o.boolean("DeletionMark").unwrap(), Some(false));
+    }
+
+    #[test]
+    fn values_round_trip_through_json_as_bare_values() {
+        let o = obj()
+            .with("Пусто", RawValue::Null)
+            .with("Флаг", RawValue::Bool(true))
+            .with("Целое", RawValue::Number(7.0));
+        let json = serde_json::to_string(&o).unwrap();
+        assert!(json.contains(r#""Флаг":true"#), "{json}");
+        assert!(json.contains(r#""Пусто":null"#), "{json}");
+        assert_eq!(serde_json::from_str::<RawObject>(&json).unwrap(), o);
+        let v: Vec<RawValue> =
+            serde_json::from_str(r#"[null, false, -3, 18446744073709551615, 2.5, "x"]"#).unwrap();
+        assert_eq!(
+            v,
+            vec![
+                RawValue::Null,
+                RawValue::Bool(false),
+                RawValue::Number(-3.0),
+                RawValue::Number(18446744073709551615.0),
+                RawValue::Number(2.5),
+                RawValue::Text("x".into()),
+            ]
+        );
+        let err = serde_json::from_str::<RawValue>("[1]").unwrap_err();
+        assert!(err.to_string().contains("a number or a string"), "{err}");
     }
 
     #[test]
