@@ -2,7 +2,7 @@
 //! mapping yet. Companies by INN (+KPP for branches) found in string attributes, contacts by
 //! normalised e-mail, directory items by code; any of them by an exact `crm_1c_id`.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 
 use serde::{Deserialize, Serialize};
 
@@ -45,43 +45,90 @@ fn free(
     !other_owner && !taken.contains(&(kind, id))
 }
 
+/// Observed companies indexed by what matching looks for, built once per plan: matching each
+/// record against the whole list made a first push quadratic in the number of companies.
+pub(crate) struct Companies<'a> {
+    list: &'a [ObservedCompany],
+    /// The texts INNs and KPPs are read from, by position in `list`.
+    texts: Vec<Vec<String>>,
+    /// Positions by trimmed `crm_1c_id`, in list order.
+    by_crm: HashMap<&'a str, Vec<usize>>,
+    /// Positions by each digit token of their texts, in list order.
+    by_token: HashMap<String, Vec<usize>>,
+}
+
+impl<'a> Companies<'a> {
+    /// Indexes `list` for `policy` (which texts carry the INN).
+    pub(crate) fn new(list: &'a [ObservedCompany], policy: &Policy) -> Self {
+        let texts: Vec<Vec<String>> = list
+            .iter()
+            .map(|c| {
+                let mut v = vec![];
+                v.extend(c.additional_name.clone());
+                if let Some(code) = &policy.inn_parameter {
+                    v.extend(c.parameters.get(code).cloned());
+                }
+                if let Some(code) = &policy.kpp_parameter {
+                    v.extend(c.parameters.get(code).cloned());
+                }
+                if policy.match_inn_in_name {
+                    v.push(c.name.clone());
+                }
+                v
+            })
+            .collect();
+        let mut by_crm: HashMap<&str, Vec<usize>> = HashMap::new();
+        let mut by_token: HashMap<String, Vec<usize>> = HashMap::new();
+        for (i, c) in list.iter().enumerate() {
+            if let Some(crm) = c.crm_1c_id.as_deref() {
+                by_crm.entry(crm.trim()).or_default().push(i);
+            }
+            for token in texts[i].iter().flat_map(|t| digit_tokens(t)) {
+                let at = by_token.entry(token.to_owned()).or_default();
+                if at.last() != Some(&i) {
+                    at.push(i);
+                }
+            }
+        }
+        Companies {
+            list,
+            texts,
+            by_crm,
+            by_token,
+        }
+    }
+}
+
 /// Matches a company by `crm_1c_id`, then by INN (and KPP when several share the INN).
 pub(crate) fn company(
-    companies: &[ObservedCompany],
+    companies: &Companies<'_>,
     own_ref: &str,
     inn: Option<&str>,
     kpp: Option<&str>,
-    policy: &Policy,
     taken: &BTreeSet<(EntityKind, OkdeskId)>,
 ) -> Match {
     let kind = EntityKind::Companies;
-    if let Some(c) = companies.iter().find(|c| {
-        c.crm_1c_id.as_deref().map(str::trim) == Some(own_ref) && !taken.contains(&(kind, c.id))
-    }) {
+    let at = |i: &usize| &companies.list[*i];
+    if let Some(c) = companies
+        .by_crm
+        .get(own_ref)
+        .into_iter()
+        .flatten()
+        .map(at)
+        .find(|c| !taken.contains(&(kind, c.id)))
+    {
         return Match::One(c.id, "crm_1c_id".into());
     }
     let Some(inn) = inn else {
         return Match::None;
     };
-    let texts = |c: &ObservedCompany| -> Vec<String> {
-        let mut v = vec![];
-        v.extend(c.additional_name.clone());
-        if let Some(code) = &policy.inn_parameter {
-            v.extend(c.parameters.get(code).cloned());
-        }
-        if let Some(code) = &policy.kpp_parameter {
-            v.extend(c.parameters.get(code).cloned());
-        }
-        if policy.match_inn_in_name {
-            v.push(c.name.clone());
-        }
-        v
-    };
-    let candidates: Vec<(&ObservedCompany, Vec<String>)> = companies
-        .iter()
-        .filter(|c| free(c.id, c.crm_1c_id.as_deref(), own_ref, taken, kind))
-        .map(|c| (c, texts(c)))
-        .filter(|(_, t)| t.iter().any(|s| digit_tokens(s).contains(&inn)))
+    let candidates: Vec<(&ObservedCompany, &Vec<String>)> = companies
+        .by_token
+        .get(inn)
+        .into_iter()
+        .flatten()
+        .map(|i| (at(i), &companies.texts[*i]))
+        .filter(|(c, _)| free(c.id, c.crm_1c_id.as_deref(), own_ref, taken, kind))
         .collect();
     let kpps_of = |t: &[String]| -> Vec<String> {
         t.iter()
@@ -90,13 +137,13 @@ pub(crate) fn company(
             .map(str::to_owned)
             .collect()
     };
-    let ids = |v: &[&(&ObservedCompany, Vec<String>)]| -> Vec<OkdeskId> {
+    let ids = |v: &[&(&ObservedCompany, &Vec<String>)]| -> Vec<OkdeskId> {
         let mut ids: Vec<OkdeskId> = v.iter().map(|(c, _)| c.id).collect();
         ids.sort();
         ids
     };
-    let all: Vec<&(&ObservedCompany, Vec<String>)> = candidates.iter().collect();
-    let pick = |v: Vec<&(&ObservedCompany, Vec<String>)>, by: &str, value: String| match v.len() {
+    let all: Vec<&(&ObservedCompany, &Vec<String>)> = candidates.iter().collect();
+    let pick = |v: Vec<&(&ObservedCompany, &Vec<String>)>, by: &str, value: String| match v.len() {
         0 => Match::None,
         1 => Match::One(v[0].0.id, by.to_owned()),
         _ => Match::Ambiguous {
@@ -128,26 +175,65 @@ pub(crate) fn company(
     }
 }
 
+/// Observed contacts indexed by `crm_1c_id` and e-mail, built once per plan.
+pub(crate) struct Contacts<'a> {
+    list: &'a [ObservedContact],
+    /// Positions by trimmed `crm_1c_id`, in list order.
+    by_crm: HashMap<&'a str, Vec<usize>>,
+    /// Positions by trimmed, lower-cased e-mail, in list order.
+    by_email: HashMap<String, Vec<usize>>,
+}
+
+impl<'a> Contacts<'a> {
+    /// Indexes `list`.
+    pub(crate) fn new(list: &'a [ObservedContact]) -> Self {
+        let mut by_crm: HashMap<&str, Vec<usize>> = HashMap::new();
+        let mut by_email: HashMap<String, Vec<usize>> = HashMap::new();
+        for (i, c) in list.iter().enumerate() {
+            if let Some(crm) = c.crm_1c_id.as_deref() {
+                by_crm.entry(crm.trim()).or_default().push(i);
+            }
+            if let Some(e) = c.email.as_deref() {
+                by_email.entry(e.trim().to_lowercase()).or_default().push(i);
+            }
+        }
+        Contacts {
+            list,
+            by_crm,
+            by_email,
+        }
+    }
+}
+
 /// Matches a contact by `crm_1c_id`, then by normalised e-mail.
 pub(crate) fn contact(
-    contacts: &[ObservedContact],
+    contacts: &Contacts<'_>,
     own_ref: &str,
     email_key: Option<&str>,
     taken: &BTreeSet<(EntityKind, OkdeskId)>,
 ) -> Match {
     let kind = EntityKind::Contacts;
-    if let Some(c) = contacts.iter().find(|c| {
-        c.crm_1c_id.as_deref().map(str::trim) == Some(own_ref) && !taken.contains(&(kind, c.id))
-    }) {
+    let at = |i: &usize| &contacts.list[*i];
+    if let Some(c) = contacts
+        .by_crm
+        .get(own_ref)
+        .into_iter()
+        .flatten()
+        .map(at)
+        .find(|c| !taken.contains(&(kind, c.id)))
+    {
         return Match::One(c.id, "crm_1c_id".into());
     }
     let Some(key) = email_key else {
         return Match::None;
     };
     let mut found: Vec<OkdeskId> = contacts
-        .iter()
+        .by_email
+        .get(key)
+        .into_iter()
+        .flatten()
+        .map(at)
         .filter(|c| free(c.id, c.crm_1c_id.as_deref(), own_ref, taken, kind))
-        .filter(|c| c.email.as_deref().map(|e| e.trim().to_lowercase()) == Some(key.to_owned()))
         .map(|c| c.id)
         .collect();
     found.sort();

@@ -329,6 +329,9 @@ pub fn observe_needs(snapshot: &Snapshot, state: &StateView, policy: &Policy) ->
 struct Planner<'a> {
     state: &'a StateView,
     observed: &'a Observed,
+    /// The observed companies and contacts, indexed for matching.
+    companies: Option<matching::Companies<'a>>,
+    contacts: Option<matching::Contacts<'a>>,
     policy: &'a Policy,
     avail: BTreeMap<SyncKey, Avail>,
     names: BTreeMap<SyncKey, String>,
@@ -445,7 +448,8 @@ impl Planner<'_> {
                 },
             );
         }
-        let mapping = self.state.get(&item.key).cloned();
+        let state = self.state;
+        let mapping = state.get(&item.key);
         if item.deletion_mark {
             let archivable = matches!(item.key.kind, EntityKind::Companies | EntityKind::Contacts);
             let action = match mapping {
@@ -581,21 +585,20 @@ impl Planner<'_> {
     fn find_in_observed(&self, item: &Item, record: &Record) -> (Match, bool) {
         let own = item.key.r#ref.to_string();
         match item.key.kind {
-            EntityKind::Companies => match &self.observed.companies {
+            EntityKind::Companies => match &self.companies {
                 Some(list) => (
                     matching::company(
                         list,
                         &own,
                         item.inn.as_deref(),
                         item.kpp.as_deref(),
-                        self.policy,
                         &self.taken,
                     ),
                     true,
                 ),
                 None => (Match::None, false),
             },
-            EntityKind::Contacts => match &self.observed.contacts {
+            EntityKind::Contacts => match &self.contacts {
                 Some(list) => (
                     matching::contact(list, &own, item.email_key.as_deref(), &self.taken),
                     true,
@@ -674,6 +677,11 @@ pub fn plan_push(
     let mut p = Planner {
         state,
         observed,
+        companies: observed
+            .companies
+            .as_deref()
+            .map(|l| matching::Companies::new(l, policy)),
+        contacts: observed.contacts.as_deref().map(matching::Contacts::new),
         policy,
         avail: BTreeMap::new(),
         names: BTreeMap::new(),

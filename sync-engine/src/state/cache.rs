@@ -80,6 +80,17 @@ impl StateStore {
     /// not cached are skipped.
     pub fn load_cached(&self, set: &str, refs: &[Ref]) -> StateResult<Vec<RawObject>> {
         let context = "reading the 1C cache";
+        // One read transaction for the batch: in autocommit mode SQLite would take and release
+        // its file lock (two fcntl calls) around every lookup.
+        let tx = if self.conn.is_autocommit() {
+            Some(
+                self.conn
+                    .unchecked_transaction()
+                    .map_err(|e| self.err(context, e))?,
+            )
+        } else {
+            None
+        };
         let mut stmt = self
             .conn
             .prepare_cached(
@@ -96,6 +107,10 @@ impl StateStore {
             if let Some(json) = json {
                 out.push(self.decode_cached(set, &text, &json)?);
             }
+        }
+        drop(stmt);
+        if let Some(tx) = tx {
+            tx.commit().map_err(|e| self.err(context, e))?;
         }
         Ok(out)
     }
