@@ -143,16 +143,18 @@ impl Inner {
     }
 
     /// The smallest id under `key` that `accept` takes: the same record a scan in id order finds.
-    fn first(&self, key: &FindKey, accept: impl Fn(&FakeRecord) -> bool) -> Option<OkdeskId> {
+    fn all(&self, key: &FindKey, accept: impl Fn(&FakeRecord) -> bool) -> Vec<OkdeskId> {
         let kind = match key {
             FindKey::Crm1cId(k, _) | FindKey::Code(k, _) | FindKey::NameInCompany(k, _, _) => *k,
             FindKey::Serial(_) | FindKey::Inventory(_) => EntityKind::Equipment,
         };
         self.index
-            .get(key)?
-            .iter()
+            .get(key)
+            .into_iter()
+            .flatten()
             .copied()
-            .find(|id| self.records.get(&(kind, *id)).is_some_and(&accept))
+            .filter(|id| self.records.get(&(kind, *id)).is_some_and(&accept))
+            .collect()
     }
 }
 
@@ -419,21 +421,19 @@ impl OkdeskPort for FakeOkdesk {
             .collect())
     }
 
-    async fn find(&self, lookup: &Lookup) -> Result<Option<OkdeskId>, PortError> {
+    async fn find(&self, lookup: &Lookup) -> Result<Vec<OkdeskId>, PortError> {
         self.count();
         let inner = self.inner();
         let found = match lookup {
             Lookup::Crm1cId { kind, crm_1c_id } => {
-                inner.first(&FindKey::Crm1cId(*kind, crm_1c_id.clone()), |_| true)
+                inner.all(&FindKey::Crm1cId(*kind, crm_1c_id.clone()), |_| true)
             }
-            Lookup::Code { kind, code } => {
-                inner.first(&FindKey::Code(*kind, code.clone()), |_| true)
-            }
+            Lookup::Code { kind, code } => inner.all(&FindKey::Code(*kind, code.clone()), |_| true),
             Lookup::NameInCompany {
                 kind,
                 name,
                 company_id,
-            } => inner.first(
+            } => inner.all(
                 &FindKey::NameInCompany(*kind, *company_id, name.clone()),
                 |_| true,
             ),
@@ -446,7 +446,7 @@ impl OkdeskPort for FakeOkdesk {
                     Some(s) => FindKey::Serial(s.clone()),
                     None => FindKey::Inventory(inventory_number.clone()),
                 };
-                inner.first(&key, |r| {
+                inner.all(&key, |r| {
                     company_id.is_none() || company_of(&r.record) == *company_id
                 })
             }
@@ -636,28 +636,31 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn find_follows_updates_and_answers_the_smallest_id() {
+    async fn find_follows_updates_and_answers_every_match_smallest_id_first() {
         let fake = FakeOkdesk::new();
         let a = fake.create(&agreement("Договор 1", 10)).await.unwrap();
         let b = fake.create(&agreement("Договор 1", 10)).await.unwrap();
         assert!(a < b);
-        assert_eq!(fake.find(&by_name("Договор 1", 10)).await.unwrap(), Some(a));
-        assert_eq!(fake.find(&by_name("Договор 1", 11)).await.unwrap(), None);
+        assert_eq!(
+            fake.find(&by_name("Договор 1", 10)).await.unwrap(),
+            vec![a, b]
+        );
+        assert_eq!(fake.find(&by_name("Договор 1", 11)).await.unwrap(), vec![]);
         // A renamed record is found by its new name only.
         fake.update(a, &agreement("Договор 2", 10)).await.unwrap();
-        assert_eq!(fake.find(&by_name("Договор 1", 10)).await.unwrap(), Some(b));
-        assert_eq!(fake.find(&by_name("Договор 2", 10)).await.unwrap(), Some(a));
+        assert_eq!(fake.find(&by_name("Договор 1", 10)).await.unwrap(), vec![b]);
+        assert_eq!(fake.find(&by_name("Договор 2", 10)).await.unwrap(), vec![a]);
 
         let hand = fake.seed_company("ООО Ромашка", None, &[]);
         let crm = Lookup::Crm1cId {
             kind: EntityKind::Companies,
             crm_1c_id: "ref-1".into(),
         };
-        assert_eq!(fake.find(&crm).await.unwrap(), None);
+        assert_eq!(fake.find(&crm).await.unwrap(), vec![]);
         fake.set_crm_1c_id(EntityKind::Companies, hand, "ref-1")
             .await
             .unwrap();
-        assert_eq!(fake.find(&crm).await.unwrap(), Some(hand));
+        assert_eq!(fake.find(&crm).await.unwrap(), vec![hand]);
     }
 
     #[tokio::test]
@@ -680,26 +683,26 @@ mod tests {
         };
         assert_eq!(
             fake.find(&find(Some("SN1"), None, None)).await.unwrap(),
-            Some(e1)
+            vec![e1]
         );
         assert_eq!(
             fake.find(&find(Some("SN1"), None, Some(2))).await.unwrap(),
-            None
+            Vec::<OkdeskId>::new()
         );
         assert_eq!(
             fake.find(&find(None, Some("INV1"), None)).await.unwrap(),
-            Some(e1)
+            vec![e1, e2]
         );
         assert_eq!(
             fake.find(&find(None, Some("INV1"), Some(2))).await.unwrap(),
-            Some(e2)
+            vec![e2]
         );
         // A serial number that is not there is not looked for by inventory number.
         assert_eq!(
             fake.find(&find(Some("SN2"), Some("INV1"), None))
                 .await
                 .unwrap(),
-            None
+            Vec::<OkdeskId>::new()
         );
     }
 }

@@ -416,7 +416,7 @@ impl OkdeskApiPort {
         &self,
         title: &str,
         company: CompanyId,
-    ) -> Result<Option<OkdeskId>, PortError> {
+    ) -> Result<Vec<OkdeskId>, PortError> {
         let all = self
             .client
             .agreements()
@@ -429,7 +429,7 @@ impl OkdeskApiPort {
             .map(|a| a.id.0)
             .collect();
         ids.sort_unstable();
-        Ok(ids.first().copied().map(OkdeskId))
+        Ok(ids.into_iter().map(OkdeskId).collect())
     }
 
     /// Finds a maintenance entity by exact name within the company.
@@ -437,7 +437,7 @@ impl OkdeskApiPort {
         &self,
         name: &str,
         company: CompanyId,
-    ) -> Result<Option<OkdeskId>, PortError> {
+    ) -> Result<Vec<OkdeskId>, PortError> {
         let found = self
             .client
             .maintenance_entities()
@@ -452,7 +452,7 @@ impl OkdeskApiPort {
             .map(|m| m.id.0)
             .collect();
         ids.sort_unstable();
-        Ok(ids.first().copied().map(OkdeskId))
+        Ok(ids.into_iter().map(OkdeskId).collect())
     }
 
     /// Finds equipment by serial number, else by inventory number, within the company if given.
@@ -461,12 +461,12 @@ impl OkdeskApiPort {
         serial: Option<&str>,
         inventory: Option<&str>,
         company: Option<CompanyId>,
-    ) -> Result<Option<OkdeskId>, PortError> {
+    ) -> Result<Vec<OkdeskId>, PortError> {
         let eq = self.client.equipment();
         let found = match (serial, inventory) {
             (Some(s), _) => eq.find_by_serial_number(s).await,
             (None, Some(i)) => eq.find_by_inventory_number(i).await,
-            (None, None) => return Ok(None),
+            (None, None) => return Ok(vec![]),
         }
         .map_err(|e| port_error(&e, None))?;
         let mut ids: Vec<u64> = found
@@ -475,7 +475,7 @@ impl OkdeskApiPort {
             .map(|e| e.id.0)
             .collect();
         ids.sort_unstable();
-        Ok(ids.first().copied().map(OkdeskId))
+        Ok(ids.into_iter().map(OkdeskId).collect())
     }
 }
 
@@ -593,7 +593,7 @@ impl OkdeskPort for OkdeskApiPort {
             .collect())
     }
 
-    async fn find(&self, lookup: &Lookup) -> Result<Option<OkdeskId>, PortError> {
+    async fn find(&self, lookup: &Lookup) -> Result<Vec<OkdeskId>, PortError> {
         match lookup {
             Lookup::Crm1cId {
                 kind: EntityKind::Companies,
@@ -611,7 +611,7 @@ impl OkdeskPort for OkdeskApiPort {
                     .iter()
                     .filter(|c| c.crm_1c_id.as_deref() == Some(crm_1c_id.as_str()))
                     .map(|c| c.id.0);
-                one_exact("companies", crm_1c_id, exact)
+                one_exact("companies", crm_1c_id, exact).map(Vec::from_iter)
             }
             Lookup::Crm1cId {
                 kind: EntityKind::Contacts,
@@ -629,7 +629,7 @@ impl OkdeskPort for OkdeskApiPort {
                     .iter()
                     .filter(|c| c.crm_1c_id.as_deref() == Some(crm_1c_id.as_str()))
                     .map(|c| c.id.0);
-                one_exact("contacts", crm_1c_id, exact)
+                one_exact("contacts", crm_1c_id, exact).map(Vec::from_iter)
             }
             Lookup::Crm1cId { kind, .. } => Err(PortError::new(
                 ErrorClass::Config,
@@ -639,8 +639,9 @@ impl OkdeskPort for OkdeskApiPort {
                 .list_directory(*kind)
                 .await?
                 .into_iter()
-                .find(|d| d.code == *code)
-                .map(|d| d.id)),
+                .filter(|d| d.code == *code)
+                .map(|d| d.id)
+                .collect()),
             Lookup::NameInCompany {
                 kind: EntityKind::Agreements,
                 name,

@@ -198,9 +198,12 @@ pub trait OkdeskPort: Send + Sync {
         Ok(all)
     }
 
-    /// Finds a record by its key: exact `crm_1c_id` (Okdesk searches it as a substring, so the
-    /// implementation must compare), or a natural key for resources without one.
-    async fn find(&self, lookup: &Lookup) -> Result<Option<OkdeskId>, PortError>;
+    /// Finds the records with a key, lowest id first: exact `crm_1c_id` (Okdesk searches it as a
+    /// substring, so the implementation must compare; at most one, several are an error), or a
+    /// natural key for resources without one. Every match is returned because a natural key is
+    /// not unique (two contracts of one company may share a title) and the caller must skip the
+    /// records already tied to other 1C records.
+    async fn find(&self, lookup: &Lookup) -> Result<Vec<OkdeskId>, PortError>;
 
     /// Creates a record whose parents are resolved; returns its id.
     async fn create(&self, record: &Record) -> Result<OkdeskId, PortError>;

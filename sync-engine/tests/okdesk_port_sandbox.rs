@@ -59,9 +59,15 @@ async fn lookups_compare_keys_exactly() {
     let short = port.create(&company("Короткий", "abc-1")).await.unwrap();
     // Okdesk's crm_1c_id search is a substring search: "abc-1" is found inside "abc-12" too.
     let c = EntityKind::Companies;
-    assert_eq!(port.find(&crm(c, "abc-1")).await.unwrap(), Some(short));
-    assert_eq!(port.find(&crm(c, "abc-12")).await.unwrap(), Some(long));
-    assert_eq!(port.find(&crm(c, "abc")).await.unwrap(), None);
+    assert_eq!(
+        at_most_one(port.find(&crm(c, "abc-1")).await.unwrap()),
+        Some(short)
+    );
+    assert_eq!(
+        at_most_one(port.find(&crm(c, "abc-12")).await.unwrap()),
+        Some(long)
+    );
+    assert_eq!(at_most_one(port.find(&crm(c, "abc")).await.unwrap()), None);
     let listed = port.list_companies().await.unwrap();
     let mine = listed.iter().find(|x| x.id == short).unwrap();
     assert_eq!(
@@ -83,11 +89,11 @@ async fn lookups_compare_keys_exactly() {
     });
     let id = port.create(&contact).await.unwrap();
     assert_eq!(
-        port.find(&crm(EntityKind::Contacts, "k-10")).await.unwrap(),
+        at_most_one(port.find(&crm(EntityKind::Contacts, "k-10")).await.unwrap()),
         Some(id)
     );
     assert_eq!(
-        port.find(&crm(EntityKind::Contacts, "k-1")).await.unwrap(),
+        at_most_one(port.find(&crm(EntityKind::Contacts, "k-1")).await.unwrap()),
         None
     );
     port.set_active(EntityKind::Contacts, id, false)
@@ -117,15 +123,15 @@ async fn lookups_compare_keys_exactly() {
         company_id: company,
     };
     assert_eq!(
-        port.find(&by_title(long, "Договор № 1")).await.unwrap(),
+        at_most_one(port.find(&by_title(long, "Договор № 1")).await.unwrap()),
         Some(a)
     );
     assert_eq!(
-        port.find(&by_title(short, "Договор № 1")).await.unwrap(),
+        at_most_one(port.find(&by_title(short, "Договор № 1")).await.unwrap()),
         None
     );
     assert_eq!(
-        port.find(&by_title(long, "Договор № 10")).await.unwrap(),
+        at_most_one(port.find(&by_title(long, "Договор № 10")).await.unwrap()),
         None
     );
     let object = Record::Object(ObjectFields {
@@ -140,8 +146,11 @@ async fn lookups_compare_keys_exactly() {
         name: "Склад".into(),
         company_id: company,
     };
-    assert_eq!(port.find(&by_name(short)).await.unwrap(), Some(o));
-    assert_eq!(port.find(&by_name(long)).await.unwrap(), None);
+    assert_eq!(
+        at_most_one(port.find(&by_name(short)).await.unwrap()),
+        Some(o)
+    );
+    assert_eq!(at_most_one(port.find(&by_name(long)).await.unwrap()), None);
 
     // Directories by code, equipment by serial number within its company.
     let dir = |name: &str, code: &str| DirectoryFields {
@@ -168,21 +177,27 @@ async fn lookups_compare_keys_exactly() {
         code: code.into(),
     };
     assert_eq!(
-        port.find(&code(EntityKind::Models, "atol-30f"))
-            .await
-            .unwrap(),
+        at_most_one(
+            port.find(&code(EntityKind::Models, "atol-30f"))
+                .await
+                .unwrap()
+        ),
         Some(model_id)
     );
     assert_eq!(
-        port.find(&code(EntityKind::Models, "atol-30"))
-            .await
-            .unwrap(),
+        at_most_one(
+            port.find(&code(EntityKind::Models, "atol-30"))
+                .await
+                .unwrap()
+        ),
         None
     );
     assert_eq!(
-        port.find(&code(EntityKind::EquipmentKinds, "kkt"))
-            .await
-            .unwrap(),
+        at_most_one(
+            port.find(&code(EntityKind::EquipmentKinds, "kkt"))
+                .await
+                .unwrap()
+        ),
         Some(kind)
     );
     let equipment = Record::Equipment(EquipmentFields {
@@ -205,14 +220,17 @@ async fn lookups_compare_keys_exactly() {
         company_id: company,
     };
     assert_eq!(
-        port.find(&by_serial(Some(short), "SN-1")).await.unwrap(),
+        at_most_one(port.find(&by_serial(Some(short), "SN-1")).await.unwrap()),
         Some(e)
     );
     assert_eq!(
-        port.find(&by_serial(Some(long), "SN-1")).await.unwrap(),
+        at_most_one(port.find(&by_serial(Some(long), "SN-1")).await.unwrap()),
         None
     );
-    assert_eq!(port.find(&by_serial(None, "SN")).await.unwrap(), None);
+    assert_eq!(
+        at_most_one(port.find(&by_serial(None, "SN")).await.unwrap()),
+        None
+    );
     let stored = okdesk
         .equipment()
         .into_iter()
@@ -308,4 +326,10 @@ async fn okdesk_answers_become_port_errors() {
 
 fn port_with_wrong_token(okdesk: &OkdeskSandbox) -> OkdeskApiPort {
     port(okdesk, "definitely-wrong-token")
+}
+
+/// The one record a key finds, or none: every lookup here names a unique key.
+fn at_most_one(found: Vec<OkdeskId>) -> Option<OkdeskId> {
+    assert!(found.len() <= 1, "one key, several records: {found:?}");
+    found.first().copied()
 }

@@ -9,7 +9,7 @@
 //! and state failures abort. `--dry-run` goes through the same function and stops short of the
 //! port calls.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
@@ -215,6 +215,9 @@ struct Cx<'a> {
     state: &'a Mutex<StateStore>,
     run: Option<RunId>,
     ids: Mutex<BTreeMap<SyncKey, OkdeskId>>,
+    /// Which 1C record each Okdesk record written or mapped so far belongs to: a lookup by a
+    /// natural key must not link a second 1C record to it.
+    owners: Mutex<HashMap<(EntityKind, OkdeskId), SyncKey>>,
     seq: AtomicUsize,
     dry_run: bool,
     /// Successes of the current batch not yet committed, with their journal operations.
@@ -280,6 +283,10 @@ impl Cx<'_> {
             .lock()
             .unwrap_or_else(|p| p.into_inner())
             .insert(entry.key, id);
+        self.owners
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .insert((entry.key.kind, id), entry.key);
         let mapping = Mapping {
             key: entry.key,
             okdesk_id: id,
@@ -298,6 +305,19 @@ impl Cx<'_> {
         pending.mappings.push(mapping);
         pending.ops.extend(op);
         Ok(())
+    }
+
+    /// The first of `found` that no other 1C record owns, claimed for `key` at once so that a
+    /// concurrent lookup of a namesake in the same batch cannot take it too. Two contracts of one
+    /// company with one title are two Okdesk records: the second must not link to the first's.
+    fn claim(&self, key: &SyncKey, found: &[OkdeskId]) -> Option<OkdeskId> {
+        let mut owners = self.owners.lock().unwrap_or_else(|p| p.into_inner());
+        let id = found
+            .iter()
+            .copied()
+            .find(|id| owners.get(&(key.kind, *id)).is_none_or(|k| k == key))?;
+        owners.insert((key.kind, id), *key);
+        Some(id)
     }
 
     /// Commits the batch's successes in one transaction.
@@ -412,7 +432,12 @@ impl Cx<'_> {
                 let lookup = rec.lookup(&entry.key);
                 if *lookup_first {
                     if let Some(lookup) = &lookup {
-                        match self.okdesk.find(lookup).await {
+                        match self
+                            .okdesk
+                            .find(lookup)
+                            .await
+                            .map(|found| self.claim(&entry.key, &found))
+                        {
                             Ok(Some(id)) => {
                                 // A create whose answer was lost, or a record made by hand with
                                 // the same key: make it ours instead of creating a duplicate.
@@ -613,11 +638,13 @@ pub async fn apply(
     } else {
         BTreeMap::new()
     };
+    let owners = initial.iter().map(|(k, id)| ((k.kind, *id), *k)).collect();
     let cx = Cx {
         okdesk,
         state,
         run,
         ids: Mutex::new(initial),
+        owners: Mutex::new(owners),
         seq: AtomicUsize::new(0),
         dry_run: options.dry_run,
         pending: Mutex::new(Pending::default()),

@@ -230,6 +230,45 @@ async fn one_changed_record_makes_exactly_one_update() {
     assert_eq!(report.requests.okdesk, 1);
 }
 
+/// Two contracts of one company with one title: the second is looked up by title (its company
+/// is mapped by then) and finds the first's Okdesk agreement, which belongs to another 1C record.
+/// It must get its own agreement, not be linked to the first's, and the runs after converge.
+#[tokio::test]
+async fn a_namesake_contract_gets_its_own_agreement_not_its_namesakes() {
+    let rig = Rig::new(world());
+    rig.push(Policy::default()).await;
+    let first = rig.okdesk.records(EntityKind::Agreements);
+    assert_eq!(first.len(), 1);
+    rig.onec.edit(|s| {
+        let mut twin = s.contracts[0].clone();
+        twin.r#ref = r("contract-2");
+        twin.number = Some("18".into());
+        s.contracts.push(twin);
+    });
+    let report = rig.push(Policy::default()).await;
+    assert!(report.ok, "{}", report.render_table());
+    let c = counts(&report, "agreements");
+    assert_eq!((c.created, c.linked), (1, 0), "{}", report.render_table());
+    let after = rig.okdesk.records(EntityKind::Agreements);
+    assert_eq!(after.len(), 2, "one Okdesk agreement per 1C contract");
+
+    let state = StateStore::open(rig.dir.path().join("state.sqlite")).unwrap();
+    let ids: std::collections::BTreeSet<OkdeskId> = state
+        .mapped_ids()
+        .unwrap()
+        .into_iter()
+        .filter(|(k, _)| k.kind == EntityKind::Agreements)
+        .map(|(_, id)| id)
+        .collect();
+    assert_eq!(ids.len(), 2, "two contracts, two distinct agreements");
+    drop(state);
+
+    let writes = rig.okdesk.writes();
+    let again = rig.push(Policy::default()).await;
+    assert_eq!(rig.okdesk.writes(), writes, "{}", again.render_table());
+    assert_eq!(counts(&again, "agreements").unchanged, 2);
+}
+
 #[tokio::test]
 async fn add_only_does_not_update_but_creates_new() {
     let rig = Rig::new(world());

@@ -116,7 +116,7 @@ impl OkdeskPort for Flaky {
         self.inner.get_contacts(ids).await
     }
 
-    async fn find(&self, lookup: &Lookup) -> Result<Option<OkdeskId>, PortError> {
+    async fn find(&self, lookup: &Lookup) -> Result<Vec<OkdeskId>, PortError> {
         self.inner.find(lookup).await
     }
 

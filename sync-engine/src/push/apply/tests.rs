@@ -216,7 +216,7 @@ impl OkdeskPort for KilledAfter {
         self.inner.list_directory(kind).await
     }
 
-    async fn find(&self, lookup: &Lookup) -> Result<Option<OkdeskId>, PortError> {
+    async fn find(&self, lookup: &Lookup) -> Result<Vec<OkdeskId>, PortError> {
         self.alive().await;
         self.inner.find(lookup).await
     }
