@@ -7,6 +7,7 @@
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::{SecondsFormat, Utc};
@@ -106,14 +107,50 @@ pub struct Mapping {
     pub payload: Option<String>,
 }
 
+/// Reads the payload last written for a key, on demand.
+pub type PayloadLoader = Arc<dyn Fn(&SyncKey) -> Option<String> + Send + Sync>;
+
 /// The read-only view of the mappings a plan is computed against.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Default)]
 pub struct StateView {
     /// Every mapping by key.
     pub mappings: BTreeMap<SyncKey, Mapping>,
+    /// Where the payloads left out of `mappings` are read from. A plan needs a previous payload
+    /// only to name the changed fields of a record that changed, so a push keeps the payloads in
+    /// the store instead of holding one per record in memory.
+    pub payloads: Option<PayloadLoader>,
 }
 
+impl std::fmt::Debug for StateView {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("StateView")
+            .field("mappings", &self.mappings)
+            .field("payloads", &self.payloads.as_ref().map(|_| "on demand"))
+            .finish()
+    }
+}
+
+/// Views are equal when their mappings are: the loader only reads what the store holds.
+impl PartialEq for StateView {
+    fn eq(&self, other: &Self) -> bool {
+        self.mappings == other.mappings
+    }
+}
+
+impl Eq for StateView {}
+
 impl StateView {
+    /// The payload last written for a key: from the mapping when the view holds it, else from
+    /// the loader.
+    pub fn payload(&self, key: &SyncKey) -> Option<std::borrow::Cow<'_, str>> {
+        let m = self.mappings.get(key)?;
+        match (&m.payload, &self.payloads) {
+            (Some(p), _) => Some(std::borrow::Cow::Borrowed(p.as_str())),
+            (None, Some(load)) => load(key).map(std::borrow::Cow::Owned),
+            (None, None) => None,
+        }
+    }
+
     /// The mapping of a key, if the record was pushed or linked before.
     pub fn get(&self, key: &SyncKey) -> Option<&Mapping> {
         self.mappings.get(key)
@@ -273,9 +310,24 @@ impl StateStore {
 
     /// Every mapping, as the view a plan is computed against.
     pub fn view(&self) -> StateResult<StateView> {
+        self.read_view(true)
+    }
+
+    /// Every mapping without its payload (`Mapping::payload` is `None`): what a push holds in
+    /// memory, with a [`PayloadLoader`] to read the few payloads it needs.
+    pub fn view_without_payloads(&self) -> StateResult<StateView> {
+        self.read_view(false)
+    }
+
+    fn read_view(&self, payloads: bool) -> StateResult<StateView> {
+        let sql = if payloads {
+            "SELECT entity, onec_ref, okdesk_id, payload_hash, payload FROM mappings"
+        } else {
+            "SELECT entity, onec_ref, okdesk_id, payload_hash, NULL FROM mappings"
+        };
         let mut stmt = self
             .conn
-            .prepare("SELECT entity, onec_ref, okdesk_id, payload_hash, payload FROM mappings")
+            .prepare(sql)
             .map_err(|e| self.err("reading mappings", e))?;
         let rows = stmt
             .query_map([], |r| {

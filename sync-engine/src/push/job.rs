@@ -9,6 +9,7 @@ use super::observe::observe_and_plan;
 use super::plan::PushPlan;
 use super::policy::Policy;
 use crate::error::{Error, Result};
+use crate::kinds::SyncKey;
 use crate::ports::{OkdeskPort, OnecPort, OnecRead};
 use crate::report::{Requests, RunReport};
 use crate::run::Run;
@@ -84,7 +85,13 @@ impl PushJob {
         let cache = RawCacheHandle::new(&self.state);
         let result = self.onec.read(&cache).await;
         let read = cache.finish(result)?;
-        let view = self.store().view()?;
+        let mut view = self.store().view_without_payloads()?;
+        let state = Arc::clone(&self.state);
+        // A payload that cannot be read only loses the names of the changed fields in the report.
+        view.payloads = Some(Arc::new(move |key: &SyncKey| {
+            let store = state.lock().unwrap_or_else(|p| p.into_inner());
+            store.mapping(key).ok().flatten().and_then(|m| m.payload)
+        }));
         let (plan, _) = observe_and_plan(
             self.okdesk.as_ref(),
             &self.state,

@@ -506,7 +506,7 @@ impl Planner<'_> {
             if m.payload_hash == hash {
                 return self.push(&item, Action::Unchanged { id: m.okdesk_id });
             }
-            let changed = record.changed_fields(m.payload.as_deref());
+            let changed = record.changed_fields(self.state.payload(&item.key).as_deref());
             if self.policy.mode == Mode::AddOnly {
                 let reason = SkipReason::AddOnly { changed };
                 return self.push(&item, Action::Skipped { reason });

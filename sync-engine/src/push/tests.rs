@@ -224,6 +224,18 @@ async fn one_changed_record_makes_exactly_one_update() {
     let writes = rig.okdesk.writes();
     rig.onec
         .edit(|s| s.contacts[1].position = Some("Бухгалтер".into()));
+    // The push holds mappings without payloads; the plan reads the one it needs to name the
+    // changed field.
+    let (plan, _) = rig.job(Policy::default()).plan().await.unwrap();
+    let changed: Vec<&Vec<String>> = plan
+        .entries
+        .iter()
+        .filter_map(|e| match &e.action {
+            crate::push::plan::Action::Update { changed, .. } => Some(changed),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(changed, [&vec!["position".to_owned()]]);
     let report = rig.push(Policy::default()).await;
     assert_eq!(rig.okdesk.writes() - writes, 1);
     assert_eq!(counts(&report, "contacts").updated, 1);
