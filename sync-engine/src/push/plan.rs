@@ -64,8 +64,9 @@ pub enum LinkWrite {
 pub enum Action {
     /// Create it; when `lookup_first`, look it up by key before (no observation covered it).
     Create {
-        /// The fields.
-        record: Record,
+        /// The fields (boxed: most entries of a plan are `Unchanged`, and an inline record
+        /// would make every entry as large as the largest record).
+        record: Box<Record>,
         /// The payload hash.
         hash: String,
         /// Look the record up by key before creating it.
@@ -75,8 +76,9 @@ pub enum Action {
     Update {
         /// The Okdesk id.
         id: OkdeskId,
-        /// The fields.
-        record: Record,
+        /// The fields (boxed: most entries of a plan are `Unchanged`, and an inline record
+        /// would make every entry as large as the largest record).
+        record: Box<Record>,
         /// The payload hash.
         hash: String,
         /// The fields that differ from the last push.
@@ -88,8 +90,9 @@ pub enum Action {
     Link {
         /// The Okdesk id.
         id: OkdeskId,
-        /// The fields.
-        record: Record,
+        /// The fields (boxed: most entries of a plan are `Unchanged`, and an inline record
+        /// would make every entry as large as the largest record).
+        record: Box<Record>,
         /// The payload hash.
         hash: String,
         /// What matched (`ИНН`, `ИНН+КПП`, `e-mail`, `код`, `crm_1c_id`).
@@ -513,7 +516,7 @@ impl Planner<'_> {
             }
             let action = Action::Update {
                 id: m.okdesk_id,
-                record,
+                record: Box::new(record),
                 hash,
                 changed,
                 reactivate: m.payload_hash == ARCHIVED_HASH,
@@ -526,7 +529,7 @@ impl Planner<'_> {
                 self.taken.insert((item.key.kind, id));
                 Action::Link {
                     id,
-                    record,
+                    record: Box::new(record),
                     hash,
                     matched_by: by,
                     write: match self.policy.mode {
@@ -561,7 +564,7 @@ impl Planner<'_> {
                 // record of ours hangs off a company that already existed when it was created.
                 let owner_is_new = item.owner.is_some_and(|o| self.fresh.contains(&o));
                 Action::Create {
-                    record,
+                    record: Box::new(record),
                     hash,
                     lookup_first: !observed && !owner_is_new,
                 }
@@ -626,7 +629,8 @@ impl Planner<'_> {
 
 fn sorted<T>(items: &[T], key: impl Fn(&T) -> (String, Ref)) -> Vec<&T> {
     let mut v: Vec<&T> = items.iter().collect();
-    v.sort_by_key(|t| key(t));
+    // The key clones a name: computing it once per item, not twice per comparison.
+    v.sort_by_cached_key(|t| key(t));
     v
 }
 
