@@ -42,6 +42,46 @@ fn delta(before: &RequestStats, after: &RequestStats) -> (u64, BTreeMap<String, 
     (after.total - before.total, by_method)
 }
 
+/// Seconds in a window of [`windowed_rate`].
+const RATE_WINDOW_S: usize = 10;
+
+/// The rate the server saw between `before` and `after`, over `r`, judged on every
+/// `RATE_WINDOW_S`-second window (sliding by one second) rather than on average, so that a run
+/// that idles for a while between bursts shows it. The first and the last second, partial, are
+/// left out; a run shorter than two windows has no verdict (`null`).
+fn windowed_rate(before: &RequestStats, after: &RequestStats, r: u32) -> Value {
+    let (Some(&first), Some(&last)) = (
+        after
+            .per_second
+            .keys()
+            .find(|s| after.per_second[*s] > before.per_second.get(*s).copied().unwrap_or(0)),
+        after.per_second.keys().next_back(),
+    ) else {
+        return Value::Null;
+    };
+    let seconds: Vec<u64> = (first + 1..last)
+        .map(|s| {
+            after.per_second.get(&s).copied().unwrap_or(0)
+                - before.per_second.get(&s).copied().unwrap_or(0)
+        })
+        .collect();
+    if r == 0 || seconds.len() < 2 * RATE_WINDOW_S {
+        return Value::Null;
+    }
+    let rates: Vec<f64> = seconds
+        .windows(RATE_WINDOW_S)
+        .map(|w| w.iter().sum::<u64>() as f64 / RATE_WINDOW_S as f64 / f64::from(r))
+        .collect();
+    let min = rates.iter().copied().fold(f64::INFINITY, f64::min);
+    let at_least = rates.iter().filter(|x| **x >= 0.9).count();
+    json!({
+        "window_s": RATE_WINDOW_S,
+        "windows": rates.len(),
+        "min_over_r": round3(min),
+        "share_of_windows_at_least_0_9_r": round3(at_least as f64 / rates.len() as f64),
+    })
+}
+
 /// An Okdesk simulator loaded with the demo world's Okdesk side, at the run's latency and limit.
 async fn okdesk(args: &BenchArgs, world: &DemoWorld) -> Result<OkdeskSandbox> {
     let config = OkdeskConfig::default()
@@ -218,6 +258,7 @@ impl OursSession {
             "okdesk_requests_by_method": by_method,
             "achieved_rate_over_r": (args.rate_limit > 0 && wall > 0.0)
                 .then(|| round3(requests as f64 / wall / f64::from(args.rate_limit))),
+            "rate_over_r_by_window": windowed_rate(&before, &after.requests, args.rate_limit),
             "onec_requests_seen_by_server": onec_requests,
             "changed_in_onec": self.mutated.filter(|_| scenario == 3),
         });
@@ -449,4 +490,42 @@ async fn push_line(
         line["baseline"] = b;
     }
     Ok(line)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn stats(per_second: &[(u64, u64)]) -> RequestStats {
+        RequestStats {
+            per_second: per_second.iter().copied().collect(),
+            ..RequestStats::default()
+        }
+    }
+
+    #[test]
+    fn a_steady_run_holds_the_rate_in_every_window_and_a_gap_shows() {
+        let before = stats(&[(99, 7)]);
+        let steady: Vec<(u64, u64)> = std::iter::once((99, 7))
+            .chain((100..132).map(|s| (s, 20)))
+            .collect();
+        let v = windowed_rate(&before, &stats(&steady), 20);
+        assert_eq!(v["min_over_r"], 1.0);
+        assert_eq!(v["share_of_windows_at_least_0_9_r"], 1.0);
+        assert_eq!(v["windows"], 21);
+
+        // Five idle seconds in the middle: some windows fall to half the rate.
+        let gappy: Vec<(u64, u64)> = steady
+            .iter()
+            .filter(|(s, _)| !(110..115).contains(s))
+            .copied()
+            .collect();
+        let v = windowed_rate(&before, &stats(&gappy), 20);
+        assert_eq!(v["min_over_r"], 0.5);
+        assert!(v["share_of_windows_at_least_0_9_r"].as_f64().unwrap() < 1.0);
+
+        // Too short a run for a verdict.
+        let short: Vec<(u64, u64)> = (100..110).map(|s| (s, 20)).collect();
+        assert!(windowed_rate(&before, &stats(&short), 20).is_null());
+    }
 }

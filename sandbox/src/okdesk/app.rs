@@ -34,6 +34,10 @@ pub struct RequestStats {
     pub by_route: BTreeMap<String, u64>,
     /// Per HTTP method.
     pub by_method: BTreeMap<String, u64>,
+    /// Per second of arrival (Unix time), so that a client's rate can be judged over every
+    /// window of a run, not only on average.
+    #[serde(default)]
+    pub per_second: BTreeMap<u64, u64>,
 }
 
 /// What `GET /sandbox/stats` answers.
@@ -135,6 +139,10 @@ impl App {
             .entry(format!("{method} {route}"))
             .or_insert(0) += 1;
         *stats.by_method.entry(method.to_owned()).or_insert(0) += 1;
+        let second = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs());
+        *stats.per_second.entry(second).or_insert(0) += 1;
     }
 }
 
