@@ -79,6 +79,9 @@ pub(crate) async fn observe_and_plan(
     let first = plan_push(snapshot, view, &Observed::default(), &unbudgeted);
     let mut reaching = reaching_matching(&first);
     let mut hashes = creates(&first);
+    // The first plan has told what it had to; holding it while the real plan is made would
+    // double the peak memory of a push (it carries every record it would create).
+    drop(first);
     if let Some(records) = reaching.get(&EntityKind::Companies) {
         observe_kind(
             okdesk,
