@@ -17,16 +17,8 @@ use sync_engine::ports::{OnecPort, OnecRead, RawCache, RawCacheStore};
 use sync_engine::state::RawCacheHandle;
 use sync_engine::StateStore;
 
-fn adapter_of(configuration: &str) -> Arc<dyn Adapter> {
-    match configuration {
-        "unf" => Arc::new(onec_adapter_unf::Unf),
-        "ka" => Arc::new(onec_adapter_ka::Ka),
-        "ut11" => Arc::new(onec_adapter_ut11::Ut11),
-        "ut103" => Arc::new(onec_adapter_ut103::Ut103),
-        "esti" => Arc::new(onec_adapter_esti::Esti),
-        other => panic!("unknown configuration {other}"),
-    }
-}
+mod push_support;
+use push_support::adapter_of;
 
 async fn start(configuration: &str) -> (OnecSandbox, OdataClient, Arc<dyn Adapter>) {
     let conf: Configuration = configuration.parse().unwrap();

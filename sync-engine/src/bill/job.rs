@@ -385,7 +385,7 @@ impl BillJob {
                 done.not_paid = true;
                 return Ok(done);
             }
-            let view = self.store().view()?;
+            let view = self.store().view_without_payloads()?;
             let r = self.reference(reference).await?;
             let now = chrono::Local::now().naive_local();
             let date = now.with_nanosecond_zero();

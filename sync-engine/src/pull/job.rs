@@ -195,7 +195,7 @@ impl PullJob {
                 .warnings
                 .extend(reference.diagnostics.iter().map(|d| d.to_string()));
             let employees = self.okdesk.employees().await.map_err(okdesk_error)?;
-            let view = self.store().view()?;
+            let view = self.store().view_without_payloads()?;
             let refs = Backrefs::new(&view, &employees, &reference.snapshot);
             let total = todo.len();
             for (done, stamp) in todo.iter().enumerate() {

@@ -99,6 +99,23 @@ impl<'a> Companies<'a> {
     }
 }
 
+/// The first record indexed under `own_ref` in `by_crm` that no other 1C record has taken: an
+/// exact `crm_1c_id` wins over every other key.
+fn by_crm_1c_id(
+    by_crm: &HashMap<&str, Vec<usize>>,
+    own_ref: &str,
+    kind: EntityKind,
+    id_at: impl Fn(usize) -> OkdeskId,
+    taken: &BTreeSet<(EntityKind, OkdeskId)>,
+) -> Option<Match> {
+    by_crm
+        .get(own_ref)?
+        .iter()
+        .map(|i| id_at(*i))
+        .find(|id| !taken.contains(&(kind, *id)))
+        .map(|id| Match::One(id, "crm_1c_id".into()))
+}
+
 /// Matches a company by `crm_1c_id`, then by INN (and KPP when several share the INN).
 pub(crate) fn company(
     companies: &Companies<'_>,
@@ -109,15 +126,8 @@ pub(crate) fn company(
 ) -> Match {
     let kind = EntityKind::Companies;
     let at = |i: &usize| &companies.list[*i];
-    if let Some(c) = companies
-        .by_crm
-        .get(own_ref)
-        .into_iter()
-        .flatten()
-        .map(at)
-        .find(|c| !taken.contains(&(kind, c.id)))
-    {
-        return Match::One(c.id, "crm_1c_id".into());
+    if let Some(m) = by_crm_1c_id(&companies.by_crm, own_ref, kind, |i| at(&i).id, taken) {
+        return m;
     }
     let Some(inn) = inn else {
         return Match::None;
@@ -214,15 +224,8 @@ pub(crate) fn contact(
 ) -> Match {
     let kind = EntityKind::Contacts;
     let at = |i: &usize| &contacts.list[*i];
-    if let Some(c) = contacts
-        .by_crm
-        .get(own_ref)
-        .into_iter()
-        .flatten()
-        .map(at)
-        .find(|c| !taken.contains(&(kind, c.id)))
-    {
-        return Match::One(c.id, "crm_1c_id".into());
+    if let Some(m) = by_crm_1c_id(&contacts.by_crm, own_ref, kind, |i| at(&i).id, taken) {
+        return m;
     }
     let Some(key) = email_key else {
         return Match::None;

@@ -177,55 +177,6 @@ impl StateStore {
         }
         tx.commit().map_err(sql_err)
     }
-
-    /// Replaces the cache of one entity set: `fresh` rows are written, rows whose ref is not in
-    /// `keep` are dropped (deleted in 1C), all in one transaction.
-    pub fn update_cache(
-        &mut self,
-        set: &str,
-        fresh: &[(String, String, RawObject)],
-        keep: &[String],
-    ) -> StateResult<()> {
-        let path = self.path.clone();
-        let sql_err = |source| StateError::Sqlite {
-            context: "writing the 1C cache",
-            path: path.clone(),
-            source,
-        };
-        let tx = self.conn.transaction().map_err(sql_err)?;
-        {
-            let mut insert = tx
-                .prepare(
-                    "INSERT INTO onec_raw_cache (set_name, onec_ref, data_version, object_json, seen_at)
-                     VALUES (?1, ?2, ?3, ?4, ?5)
-                     ON CONFLICT (set_name, onec_ref) DO UPDATE SET data_version = excluded.data_version,
-                         object_json = excluded.object_json, seen_at = excluded.seen_at",
-                )
-                .map_err(sql_err)?;
-            let now = now_text();
-            for (r, version, obj) in fresh {
-                let json = serde_json::to_string(obj)
-                    .expect("a RawObject is plain data and always serializes");
-                insert
-                    .execute(params![set, r, version, json, now])
-                    .map_err(sql_err)?;
-            }
-            tx.execute_batch("CREATE TEMP TABLE IF NOT EXISTS keep_refs (r TEXT PRIMARY KEY); DELETE FROM keep_refs;")
-                .map_err(sql_err)?;
-            let mut keep_stmt = tx
-                .prepare("INSERT OR IGNORE INTO keep_refs (r) VALUES (?1)")
-                .map_err(sql_err)?;
-            for r in keep {
-                keep_stmt.execute([r]).map_err(sql_err)?;
-            }
-            tx.execute(
-                "DELETE FROM onec_raw_cache WHERE set_name = ?1 AND onec_ref NOT IN (SELECT r FROM keep_refs)",
-                [set],
-            )
-            .map_err(sql_err)?;
-        }
-        tx.commit().map_err(sql_err)
-    }
 }
 
 /// The state store's raw cache as a port reads and writes it during [`crate::OnecPort::read`].

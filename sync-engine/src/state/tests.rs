@@ -139,27 +139,30 @@ fn raw_cache_keeps_only_live_refs() {
         onec_adapter::RawObject::new("Catalog_X")
             .with("Description", onec_adapter::RawValue::Text(n.into()))
     };
+    let r = |n: u8| {
+        Ref::parse(&format!("00000000-0000-0000-0000-0000000000{n:02x}"))
+            .unwrap()
+            .unwrap()
+    };
+    let (a, b) = (r(0xa), r(0xb));
     store
-        .update_cache(
+        .store_cached(
             "Catalog_X",
-            &[
-                ("a".into(), "v1".into(), obj("A")),
-                ("b".into(), "v1".into(), obj("B")),
-            ],
-            &["a".into(), "b".into()],
+            &[(a, "v1".into(), obj("A")), (b, "v1".into(), obj("B"))],
         )
         .unwrap();
+    store.retain_cached("Catalog_X", &[a, b]).unwrap();
     store
-        .update_cache(
-            "Catalog_X",
-            &[("a".into(), "v2".into(), obj("A2"))],
-            &["a".into()],
-        )
+        .store_cached("Catalog_X", &[(a, "v2".into(), obj("A2"))])
         .unwrap();
+    store.retain_cached("Catalog_X", &[a]).unwrap();
     let versions = store.cached_versions("Catalog_X").unwrap();
     assert_eq!(versions.len(), 1);
-    assert_eq!(versions["a"], "v2");
-    assert_eq!(store.cached_objects("Catalog_X").unwrap()["a"], obj("A2"));
+    assert_eq!(versions[&a.to_string()], "v2");
+    assert_eq!(
+        store.cached_objects("Catalog_X").unwrap()[&a.to_string()],
+        obj("A2")
+    );
 }
 
 #[test]

@@ -160,7 +160,8 @@ pub struct Onec {
     adapter: Arc<dyn Adapter>,
 }
 
-fn adapter_of(configuration: &str) -> Arc<dyn Adapter> {
+/// The adapter of a configuration by its short name.
+pub fn adapter_of(configuration: &str) -> Arc<dyn Adapter> {
     match configuration {
         "unf" => Arc::new(onec_adapter_unf::Unf),
         "ka" => Arc::new(onec_adapter_ka::Ka),
