@@ -387,6 +387,7 @@ fn lower(s: &str) -> String {
 fn num(v: &Val) -> Option<f64> {
     match v {
         Val::Int(i) => Some(*i as f64),
+        Val::Short(i) => Some(f64::from(*i)),
         Val::Num(n) => Some(*n),
         _ => None,
     }

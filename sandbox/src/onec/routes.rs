@@ -314,6 +314,7 @@ fn compare_views(a: &View<'_>, b: &View<'_>, orderby: &[(String, bool)]) -> std:
             (Some(Val::Str(x)), Some(Val::Str(y))) => x.to_lowercase().cmp(&y.to_lowercase()),
             (Some(Val::Date(x)), Some(Val::Date(y))) => x.cmp(&y),
             (Some(Val::Int(x)), Some(Val::Int(y))) => x.cmp(&y),
+            (Some(Val::Short(x)), Some(Val::Short(y))) => x.cmp(&y),
             (Some(Val::Num(x)), Some(Val::Num(y))) => x.partial_cmp(&y).unwrap_or(Ordering::Equal),
             (Some(Val::Bool(x)), Some(Val::Bool(y))) => x.cmp(&y),
             _ => Ordering::Equal,

@@ -13,6 +13,8 @@ pub(crate) enum Val {
     Null,
     Bool(bool),
     Int(i64),
+    /// An `Edm.Int16`, which JSON carries as a number (only Int64 goes as a string).
+    Short(i16),
     Num(f64),
     Str(String),
     Guid(Uuid),
@@ -37,7 +39,9 @@ impl Val {
             Edm::DateTime => Val::Date(empty_date()),
             Edm::Boolean => Val::Bool(false),
             Edm::Double => Val::Num(0.0),
+            Edm::Int16 => Val::Short(0),
             Edm::Int64 => Val::Int(0),
+            Edm::Binary => Val::Str(String::new()),
         }
     }
 
@@ -47,6 +51,7 @@ impl Val {
             Val::Null => String::new(),
             Val::Bool(b) => b.to_string(),
             Val::Int(i) => i.to_string(),
+            Val::Short(i) => i.to_string(),
             Val::Num(n) => format_double(*n),
             Val::Str(s) => s.clone(),
             Val::Guid(g) => g.hyphenated().to_string(),
@@ -64,6 +69,7 @@ impl Val {
                 out.push_str(&i.to_string());
                 out.push('"');
             }
+            Val::Short(i) => out.push_str(&i.to_string()),
             Val::Num(n) => out.push_str(&format_double(*n)),
             Val::Str(s) => json_string(out, s),
             Val::Guid(g) => {
@@ -85,6 +91,7 @@ impl Val {
             Val::Null => true,
             Val::Bool(b) => !b,
             Val::Int(i) => *i == 0,
+            Val::Short(i) => *i == 0,
             Val::Num(n) => *n == 0.0,
             Val::Str(s) => s.is_empty(),
             Val::Guid(g) => g.is_nil(),
@@ -170,6 +177,12 @@ pub(crate) fn coerce(prop: &Prop, value: Incoming<'_>) -> Result<Val, String> {
                     .or_else(|| n.as_f64().filter(|f| f.fract() == 0.0).map(|f| f as i64))
                     .map(Val::Int)
                     .ok_or_else(|| "ожидается целое число".to_owned()),
+                Edm::Int16 => n
+                    .as_i64()
+                    .or_else(|| n.as_f64().filter(|f| f.fract() == 0.0).map(|f| f as i64))
+                    .and_then(|i| i16::try_from(i).ok())
+                    .map(Val::Short)
+                    .ok_or_else(|| "ожидается целое число Edm.Int16".to_owned()),
                 Edm::String => Ok(Val::Str(n.to_string())),
                 _ => Err(expected()),
             }
@@ -179,7 +192,7 @@ pub(crate) fn coerce(prop: &Prop, value: Incoming<'_>) -> Result<Val, String> {
     let text = text.unwrap_or_default();
     let t = text.trim();
     let val = match prop.edm {
-        Edm::String => Val::Str(text.clone()),
+        Edm::String | Edm::Binary => Val::Str(text.clone()),
         Edm::Guid => {
             if t.is_empty() {
                 Val::Guid(Uuid::nil())
@@ -210,6 +223,17 @@ pub(crate) fn coerce(prop: &Prop, value: Incoming<'_>) -> Result<Val, String> {
                         .ok_or(())
                 })
                 .map_err(|_| "ожидается целое число".to_owned())?,
+        ),
+        Edm::Int16 => Val::Short(
+            t.parse::<i16>()
+                .or_else(|_| {
+                    t.parse::<f64>()
+                        .ok()
+                        .filter(|f| f.fract() == 0.0 && f.abs() <= f64::from(i16::MAX))
+                        .map(|f| f as i16)
+                        .ok_or(())
+                })
+                .map_err(|_| "ожидается целое число Edm.Int16".to_owned())?,
         ),
     };
     if let Val::Str(s) = &val {

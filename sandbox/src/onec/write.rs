@@ -12,6 +12,7 @@ use quick_xml::Reader;
 use uuid::Uuid;
 
 use super::error::OdataError;
+use super::schema::fixture::ANY_TYPE;
 use super::schema::{Kind, Prop, SetDef};
 use super::store::{Infobase, Obj, Row};
 use super::value::{coerce, Incoming, Val, UNDEFINED};
@@ -263,7 +264,9 @@ fn check_reference(
 ) -> Result<(), OdataError> {
     if let Some(target) = &prop.target {
         if let Some(Val::Guid(g)) = values.get(&prop.name) {
-            if !g.is_nil() && prop.name != "Ref_Key" && !ib.exists(target, *g) {
+            // A target the publication leaves out is a plain GUID: nothing to check it against.
+            let published = ib.schema.set(target).is_some();
+            if published && !g.is_nil() && prop.name != "Ref_Key" && !ib.exists(target, *g) {
                 return Err(invalid(
                     set,
                     &prop.name,
@@ -289,7 +292,10 @@ fn check_reference(
             return Ok(());
         }
         let short = ty.strip_prefix("StandardODATA.").unwrap_or(&ty);
-        let allowed = prop.composite.iter().any(|t| t == short || t == &ty);
+        let allowed = prop
+            .composite
+            .iter()
+            .any(|t| t == short || t == &ty || t == ANY_TYPE);
         if !allowed {
             return Err(invalid(
                 set,

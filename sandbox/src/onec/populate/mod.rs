@@ -13,6 +13,7 @@ use onec_model::{Item, Organization, Ref, Snapshot, VatRate};
 use uuid::Uuid;
 
 use super::config::Configuration;
+use super::schema::{Edm, Prop, SetDef};
 use super::store::{Infobase, Obj, Row};
 use super::value::Val;
 
@@ -46,12 +47,17 @@ impl Cx<'_> {
     }
 
     /// Stores an object, giving it a code where the catalog has codes and none was set.
+    ///
+    /// The demo data must be what a real base could hold: a property, table or column the set
+    /// does not publish, or an enum value the configuration lacks, is a bug in the population
+    /// and panics (every simulator test would show it).
     pub(crate) fn put(&mut self, set: &str, mut obj: Obj) {
         // The schema is shared, so holding it does not borrow the infobase.
         let schema = self.ib.schema.clone();
         let def = schema
             .set(set)
             .unwrap_or_else(|| panic!("populate writes only published sets, not {set}"));
+        check_real(def, &obj);
         if def.has_code && obj.get("Code").is_none_or(Val::is_empty) {
             let code = self.ib.next_number(def);
             obj.set("Code", Val::Str(code));
@@ -61,6 +67,13 @@ impl Cx<'_> {
 
     /// A register record with an internal id.
     pub(crate) fn record(&mut self, set: &str, props: Vec<(&str, Val)>) {
+        if let Some(def) = self.ib.schema.clone().set(set) {
+            let mut obj = Obj::default();
+            for (k, v) in &props {
+                obj.set(k, v.clone());
+            }
+            check_real(def, &obj);
+        }
         let id = Uuid::new_v5(
             &Uuid::NAMESPACE_OID,
             format!("{set}/{}", self.ib.count(set)).as_bytes(),
@@ -74,6 +87,63 @@ impl Cx<'_> {
         }
         self.ib.insert(set, obj);
     }
+}
+
+/// Panics when `obj` holds a name `def` does not publish or an enum value it does not accept.
+fn check_real(def: &SetDef, obj: &Obj) {
+    let mut wrong: Vec<String> = Vec::new();
+    let mut value_ok = |where_: String, prop: &Prop, v: &Val| {
+        let fits = matches!(
+            (prop.edm, v),
+            (_, Val::Null)
+                | (Edm::String | Edm::Binary, Val::Str(_))
+                | (Edm::Guid, Val::Guid(_))
+                | (Edm::DateTime, Val::Date(_))
+                | (Edm::Boolean, Val::Bool(_))
+                | (Edm::Double, Val::Num(_))
+                | (Edm::Int16, Val::Short(_))
+                | (Edm::Int64, Val::Int(_))
+        );
+        if !fits {
+            wrong.push(format!("{where_} = {v:?} (not an {})", prop.edm.name()));
+        }
+        if let Val::Str(s) = v {
+            if !prop.allowed.is_empty() && !s.is_empty() && !prop.allowed.contains(s) {
+                wrong.push(format!("{where_} = {s} (not a value of its enum)"));
+            }
+        }
+    };
+    let mut unknown: Vec<String> = Vec::new();
+    for (k, v) in &obj.props {
+        match def.prop(k) {
+            Some(p) => value_ok(k.clone(), p, v),
+            None => unknown.push(k.clone()),
+        }
+    }
+    for (t, rows) in &obj.tables {
+        let Some(table) = def.table(t) else {
+            unknown.push(format!("table {t}"));
+            continue;
+        };
+        for row in rows {
+            for (c, v) in row {
+                match table.column(c) {
+                    Some(p) => value_ok(format!("{t}.{c}"), p, v),
+                    None if c == "LineNumber" => {}
+                    None => unknown.push(format!("{t}.{c}")),
+                }
+            }
+        }
+    }
+    unknown.sort();
+    unknown.dedup();
+    wrong.extend(unknown.into_iter().map(|u| format!("{u} (not published)")));
+    assert!(
+        wrong.is_empty(),
+        "populate writes what the real {} cannot hold: {}",
+        def.name,
+        wrong.join(", ")
+    );
 }
 
 pub(crate) fn guid(r: Ref) -> Val {
@@ -110,20 +180,16 @@ pub(crate) fn object(id: Uuid, description: &str, deletion_mark: bool) -> Obj {
 
 /// Predefined contact-information kinds: (predefined name, description, type).
 pub(crate) fn add_contact_kinds(cx: &mut Cx<'_>, kinds: &[(&str, &str, &str)]) {
-    let with_code = cx
-        .ib
-        .schema
-        .set("Catalog_ВидыКонтактнойИнформации")
-        .is_some_and(|s| s.has_code);
     for (name, description, kind) in kinds {
         let mut obj = object(cx.derived("kind", name), description, false);
+        // УТ 10.3 (8.2.13) has neither `PredefinedDataName` nor the BSP kind attributes; the
+        // shared fields are set everywhere and dropped where the set lacks them.
         obj.set("Predefined", Val::Bool(true))
             .set("PredefinedDataName", text(name))
+            .set("ИмяПредопределенногоВида", text(name))
+            .set("Используется", Val::Bool(true))
             .set("Тип", text(kind));
-        if !with_code {
-            obj.set("ИмяПредопределенныхДанных", text(name))
-                .set("Используется", Val::Bool(true));
-        }
+        retain_published(cx, "Catalog_ВидыКонтактнойИнформации", &mut obj);
         cx.put("Catalog_ВидыКонтактнойИнформации", obj);
     }
 }
@@ -215,12 +281,44 @@ pub(crate) fn vat_ref(cx: &Cx<'_>, rate: VatRate) -> Uuid {
     cx.derived("vat", rate.onec_name())
 }
 
-/// `Catalog_СтавкиНДС` items for every rate; `extra` fills configuration-specific columns.
-pub(crate) fn add_vat_rates(cx: &mut Cx<'_>, extra: impl Fn(VatRate, &mut Obj)) {
+/// `Catalog_СтавкиНДС` items: every model rate the configuration's enum `СтавкиНДС` has (КА 2.5.12
+/// has no 5 %/7 %, УТ 11.5.20 no 22 %: conformance/onec/*-dump/enums.json) and, as real bases
+/// keep them, the calculated rates 20/120 and 18/118 and the historical 18 %, whose `Ставка`
+/// equals a plain rate's, so that a client matching a rate by `Ставка` alone can pick a
+/// calculated one. The calculated rates are stored first. `extra` fills configuration-specific
+/// columns: (rate, enum value name, calculated) — the name is `НДС20_120` for a calculated rate.
+pub(crate) fn add_vat_rates(
+    cx: &mut Cx<'_>,
+    extra: impl Fn(Option<VatRate>, &str, bool, &mut Obj),
+) {
+    let allowed = cx
+        .ib
+        .schema
+        .set("Catalog_СтавкиНДС")
+        .and_then(|s| s.prop("ПеречислениеСтавкаНДС"))
+        .map(|p| p.allowed.clone())
+        .unwrap_or_default();
+    let exists = |name: &str| allowed.is_empty() || allowed.iter().any(|a| a == name);
+    for (name, description, percent) in [
+        ("НДС20_120", "20% / 120%", 20.0),
+        ("НДС18_118", "18% / 118%", 18.0),
+        ("НДС18", "18%", 18.0),
+    ] {
+        if !exists(name) {
+            continue;
+        }
+        let mut obj = object(cx.derived("vat", name), description, false);
+        obj.set("Ставка", Val::Num(percent));
+        extra(None, name, name.contains('_'), &mut obj);
+        cx.put("Catalog_СтавкиНДС", obj);
+    }
     for rate in VatRate::ALL {
+        if !exists(rate.onec_name()) {
+            continue;
+        }
         let mut obj = object(vat_ref(cx, rate), &rate.to_string(), false);
         obj.set("Ставка", Val::Num(f64::from(rate.percent_u32())));
-        extra(rate, &mut obj);
+        extra(Some(rate), rate.onec_name(), false, &mut obj);
         cx.put("Catalog_СтавкиНДС", obj);
     }
 }

@@ -4,12 +4,10 @@
 
 use chrono::NaiveDate;
 use onec_model::{AddressKind, ContactState, LegalForm, Snapshot, VatRate};
-use uuid::Uuid;
 
 use super::{
     add_contact_kinds, add_organizations, add_rouble, add_units, add_vat_rates, day, guid, kind,
-    object, opt_day, opt_guid, opt_text, retain_published, text, unit_ref, vat_ref, ContactRows,
-    Cx,
+    object, opt_day, opt_guid, opt_text, retain_published, text, unit_ref, ContactRows, Cx,
 };
 use crate::onec::value::Val;
 
@@ -26,6 +24,17 @@ const KINDS: &[(&str, &str, &str)] = &[
     ("ТелефонОрганизации", "Телефон", "Телефон"),
 ];
 
+/// The kind of VAT rate (enum `ВидыСтавокНДС`, whose values the fixture does not list: these
+/// names are the simulator's belief).
+fn vat_kind(rate: Option<VatRate>) -> &'static str {
+    match rate {
+        Some(VatRate::Without) => "БезНДС",
+        Some(VatRate::Zero) => "Нулевая",
+        Some(VatRate::Five | VatRate::Seven | VatRate::Ten) => "Пониженная",
+        _ => "Общая",
+    }
+}
+
 fn search_email(emails: &[String]) -> Val {
     text(&emails.first().map(|e| e.to_lowercase()).unwrap_or_default())
 }
@@ -33,13 +42,17 @@ fn search_email(emails: &[String]) -> Val {
 pub(super) fn populate(cx: &mut Cx<'_>, snap: &Snapshot) {
     add_contact_kinds(cx, KINDS);
     let rouble = add_rouble(cx);
-    add_vat_rates(cx, |rate, obj| {
-        let kind = match rate {
-            VatRate::Without => "БезНДС",
-            VatRate::Zero => "Нулевая",
-            _ => "Общая",
+    // `ВидСтавкиНДС` is an enum whose values the fixture does not list; the names are the
+    // simulator's belief. УНФ marks calculated rates with `Расчетная`.
+    add_vat_rates(cx, |rate, _, calculated, obj| {
+        let kind = if calculated {
+            "Расчетная"
+        } else {
+            vat_kind(rate)
         };
-        obj.set("ВидСтавкиНДС", text(kind));
+        obj.set("ВидСтавкиНДС", text(kind))
+            .set("Расчетная", Val::Bool(calculated))
+            .set("НеОблагается", Val::Bool(rate == Some(VatRate::Without)));
     });
     add_units(cx, "Catalog_КлассификаторЕдиницИзмерения", &snap.items);
     add_organizations(
@@ -52,26 +65,24 @@ pub(super) fn populate(cx: &mut Cx<'_>, snap: &Snapshot) {
     let org = opt_guid(snap.organizations.first().map(|o| o.r#ref));
     let created = day(NaiveDate::from_ymd_opt(2021, 3, 15).expect("a valid date"));
 
-    // Employees are the catalog documents refer to; users exist next to them.
+    // Employees are the catalog documents refer to. УНФ 3.0.8 employees have no
+    // contact-information table: e-mails live on the person («Физическое лицо») the employee
+    // points at (conformance/onec/DUMPS.md, unf-dump «Layout names absent»).
     for (u, emp) in snap.employees.iter().enumerate() {
-        let mut e = object(emp.r#ref.uuid(), &emp.name, false);
-        e.set("ВАрхиве", Val::Bool(!emp.active));
+        let person = cx.derived("person", &u.to_string());
+        let mut p = object(person, &emp.name, false);
         let mut rows = ContactRows::new();
         for mail in &emp.emails {
             rows.email(kind(cx, "EmailФизическиеЛица"), mail);
         }
-        e.tables
+        p.tables
             .insert("КонтактнаяИнформация".into(), rows.finish());
+        retain_published(cx, "Catalog_ФизическиеЛица", &mut p);
+        cx.put("Catalog_ФизическиеЛица", p);
+        let mut e = object(emp.r#ref.uuid(), &emp.name, false);
+        e.set("ВАрхиве", Val::Bool(!emp.active))
+            .set("ФизическоеЛицо_Key", Val::Guid(person));
         cx.put("Catalog_Сотрудники", e);
-        let mut user = object(cx.derived("user", &u.to_string()), &emp.name, false);
-        user.set("Недействителен", Val::Bool(!emp.active));
-        let mut rows = ContactRows::new();
-        for mail in &emp.emails {
-            rows.email(kind(cx, "EmailПользователя"), mail);
-        }
-        user.tables
-            .insert("КонтактнаяИнформация".into(), rows.finish());
-        cx.put("Catalog_Пользователи", user);
     }
     let responsible = |i: usize| {
         opt_guid(
@@ -156,6 +167,7 @@ pub(super) fn populate(cx: &mut Cx<'_>, snap: &Snapshot) {
             cx.record(
                 "InformationRegister_СвязиКонтрагентКонтакт",
                 vec![
+                    ("Period", created.clone()),
                     ("Контрагент_Key", guid(owner)),
                     ("Контакт_Key", guid(contact.r#ref)),
                     ("Должность", opt_text(contact.position.as_deref())),
@@ -216,10 +228,9 @@ pub(super) fn populate(cx: &mut Cx<'_>, snap: &Snapshot) {
             )
             .set("ТипНоменклатуры", text(kind))
             .set("ЕдиницаИзмерения_Key", unit_ref(cx, item.unit.as_deref()))
-            .set(
-                "СтавкаНДС_Key",
-                Val::Guid(item.vat_rate.map_or(Uuid::nil(), |r| vat_ref(cx, r))),
-            )
+            // УНФ 3.0.8 items carry the kind of rate (`ВидСтавкиНДС`), not a rate reference
+            // (the reference is `УдалитьСтавкаНДС_Key`, obsolete): unf-dump/metadata.xml.
+            .set("ВидСтавкиНДС", text(vat_kind(item.vat_rate)))
             .set("ДатаИзменения", created.clone());
         if let Some(code) = &item.code {
             obj.set("Code", text(code));

@@ -83,13 +83,11 @@ pub(super) fn populate(cx: &mut Cx<'_>, snap: &Snapshot, flavour: Flavour) {
     let esti = flavour == Flavour::Esti;
     add_contact_kinds(cx, KINDS);
     let rouble = add_rouble(cx);
-    add_vat_rates(cx, |rate, obj| {
-        obj.set("ПеречислениеСтавкаНДС", text(rate.onec_name()))
-            .set(
-                "НеОблагается",
-                Val::Bool(rate == onec_model::VatRate::Without),
-            );
+    add_vat_rates(cx, |_, name, calculated, obj| {
+        obj.set("ПеречислениеСтавкаНДС", text(name))
+            .set("РасчетнаяСтавка", Val::Bool(calculated));
     });
+    add_priorities(cx);
     add_units(cx, "Catalog_УпаковкиЕдиницыИзмерения", &snap.items);
     add_organizations(
         cx,
@@ -331,6 +329,22 @@ pub(super) fn populate(cx: &mut Cx<'_>, snap: &Snapshot, flavour: Flavour) {
         esti_exchange(cx);
     }
 }
+
+/// Order priorities as a new УТ 11 base has them (the ЗаказКлиента filling takes the middle one;
+/// see `write::fill_new_order`).
+fn add_priorities(cx: &mut Cx<'_>) {
+    if cx.ib.schema.set(PRIORITIES).is_none() {
+        return;
+    }
+    for (n, name) in ["Высокий", "Средний", "Низкий"].into_iter().enumerate() {
+        let mut obj = object(cx.derived("priority", name), name, false);
+        obj.set("РеквизитДопУпорядочивания", Val::Int(n as i64 + 1));
+        cx.put(PRIORITIES, obj);
+    }
+}
+
+/// The priorities catalog (not in the fixture; see `schema/ut11.txt`).
+pub(crate) const PRIORITIES: &str = "Catalog_Приоритеты";
 
 fn esti_catalogs(cx: &mut Cx<'_>, snap: &Snapshot, partner_of: &HashMap<Ref, Uuid>) {
     let partner = |owner: Option<Ref>| {

@@ -1,9 +1,18 @@
-//! The published metadata of each simulated configuration, kept as data: one text file per
-//! configuration lists entity sets, their properties with EDM types, references, composites and
-//! tabular sections. `$metadata`, the collections, filters and write validation all read this one
-//! source, so they cannot disagree.
+//! The published metadata of each simulated configuration. For УТ 11, КА 2, УНФ and УТ 10.3 the
+//! base is the real metadata (`conformance/onec/<conf>-dump`, read by [`fixture`]): every entity
+//! set, property and column with its EDM type and enum values. One text file per configuration
+//! then adds what the real metadata cannot say — composite type lists, reference targets outside
+//! the fixture, which documents may be posted — and declares the few sets the simulator serves
+//! beyond the fixture (and, for ЭСТИ, its own objects). A text line that names a property of a
+//! fixture set which the fixture lacks is published as written, so the conformance test
+//! (`sandbox/tests/onec_conformance.rs`) catches it; a line that gives a fixture property another
+//! type is refused when the schema loads. `$metadata`, the collections, filters and write
+//! validation all read this one schema, so they cannot disagree.
 
-use std::collections::HashMap;
+pub(crate) mod fixture;
+
+use std::collections::{BTreeSet, HashMap};
+use std::sync::{Arc, OnceLock};
 
 use super::config::Configuration;
 
@@ -15,7 +24,11 @@ pub(crate) enum Edm {
     DateTime,
     Boolean,
     Double,
+    /// Integers of up to four digits (`conformance/onec/DUMPS.md`, "Conventions").
+    Int16,
     Int64,
+    /// `ХранилищеЗначения` published as `X_Base64Data`.
+    Binary,
 }
 
 impl Edm {
@@ -26,7 +39,9 @@ impl Edm {
             Edm::DateTime => "Edm.DateTime",
             Edm::Boolean => "Edm.Boolean",
             Edm::Double => "Edm.Double",
+            Edm::Int16 => "Edm.Int16",
             Edm::Int64 => "Edm.Int64",
+            Edm::Binary => "Edm.Binary",
         }
     }
 }
@@ -38,7 +53,8 @@ pub(crate) struct Prop {
     pub(crate) edm: Edm,
     /// The entity set a `X_Key` reference (or `Parent_Key`/`Owner_Key`) points to.
     pub(crate) target: Option<String>,
-    /// For the value half of a composite (`X`): the types it may hold (`Catalog_…`, `Edm.String`).
+    /// For the value half of a composite (`X`): the types it may hold (`Catalog_…`, `Edm.String`;
+    /// [`fixture::ANY_TYPE`] where no schema text lists them).
     pub(crate) composite: Vec<String>,
     /// True for the `X_Type` half of a composite.
     pub(crate) type_of: bool,
@@ -51,7 +67,7 @@ pub(crate) struct Prop {
 }
 
 impl Prop {
-    fn new(name: &str, edm: Edm) -> Prop {
+    pub(crate) fn new(name: &str, edm: Edm) -> Prop {
         Prop {
             name: name.to_owned(),
             edm,
@@ -147,6 +163,13 @@ impl SetDef {
 pub(crate) struct Schema {
     pub(crate) sets: Vec<SetDef>,
     index: HashMap<String, usize>,
+    /// The sets read from the real metadata; schema text only annotates them.
+    from_fixture: BTreeSet<String>,
+    /// Whether catalogs have `PredefinedDataName`: not in compatibility mode 8.2.13 (УТ 10.3;
+    /// `conformance/onec/DUMPS.md`, "Inferred, not seen in the capture").
+    predefined_names: bool,
+    /// Sets the publication leaves out: references into them are plain GUIDs.
+    unpublished: BTreeSet<String>,
 }
 
 /// A schema text that does not parse: a bug in the files shipped with the crate.
@@ -169,17 +192,98 @@ fn source(name: &str) -> Option<(&'static str, &'static str)> {
     })
 }
 
+/// Keeps a fixture property's type and adds what the schema text knows about it; a property the
+/// fixture lacks is published as written (the conformance test names it).
+fn merge_prop(props: &mut Vec<Prop>, new: Prop) -> Result<(), String> {
+    let Some(old) = props.iter_mut().find(|p| p.name == new.name) else {
+        props.push(new);
+        return Ok(());
+    };
+    if old.edm != new.edm {
+        return Err(format!(
+            "{} is {} in the real metadata, not {}",
+            new.name,
+            old.edm.name(),
+            new.edm.name()
+        ));
+    }
+    if !new.allowed.is_empty() {
+        return Err(format!(
+            "{}: enum values come from the fixture's enums.json, not from the schema text",
+            new.name
+        ));
+    }
+    if new.target.is_some() {
+        old.target = new.target;
+    }
+    if !new.composite.is_empty() {
+        old.composite = new.composite;
+    }
+    Ok(())
+}
+
 impl Schema {
-    /// The schema of a configuration, from the text shipped with the crate.
+    /// The schema of a configuration: its real metadata (where the repository has it) with the
+    /// text shipped with the crate on top. Built once per configuration and process.
     pub(crate) fn for_configuration(configuration: Configuration) -> Schema {
-        let mut schema = Schema {
-            sets: Vec::new(),
-            index: HashMap::new(),
-        };
-        schema
-            .load(configuration.code())
-            .expect("the schema files shipped with the crate parse (a unit test checks each)");
-        schema
+        static BUILT: [OnceLock<Arc<Schema>>; 5] = [
+            OnceLock::new(),
+            OnceLock::new(),
+            OnceLock::new(),
+            OnceLock::new(),
+            OnceLock::new(),
+        ];
+        let slot = Configuration::ALL
+            .iter()
+            .position(|c| *c == configuration)
+            .expect("every configuration is in ALL");
+        let built = BUILT[slot].get_or_init(|| {
+            let mut schema = Schema {
+                sets: Vec::new(),
+                index: HashMap::new(),
+                from_fixture: BTreeSet::new(),
+                predefined_names: configuration != Configuration::Ut103,
+                unpublished: BTreeSet::new(),
+            };
+            if let Some(f) = fixture::for_code(configuration.code()) {
+                let sets = fixture::sets(&f)
+                    .expect("the conformance fixtures read (a unit test checks each)");
+                for set in sets {
+                    schema.from_fixture.insert(set.name.clone());
+                    schema.index.insert(set.name.clone(), schema.sets.len());
+                    schema.sets.push(set);
+                }
+            }
+            schema
+                .load(configuration.code())
+                .expect("the schema files shipped with the crate parse (a unit test checks each)");
+            Arc::new(schema)
+        });
+        (**built).clone()
+    }
+
+    /// The schema without the sets a partial publication leaves out: they disappear from
+    /// `$metadata`, the service document and every route, while references into them stay plain
+    /// GUIDs that are accepted without a check (the platform cannot check what it does not
+    /// publish either).
+    pub(crate) fn unpublish(mut self, sets: &BTreeSet<String>) -> Schema {
+        if sets.is_empty() {
+            return self;
+        }
+        self.sets.retain(|s| !sets.contains(&s.name));
+        self.index = self
+            .sets
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (s.name.clone(), i))
+            .collect();
+        self.unpublished.extend(sets.iter().cloned());
+        self
+    }
+
+    /// Whether a set comes from the real metadata (as opposed to the simulator's own text).
+    pub(crate) fn is_real(&self, set: &str) -> bool {
+        self.from_fixture.contains(set)
     }
 
     pub(crate) fn set(&self, name: &str) -> Option<&SetDef> {
@@ -235,6 +339,16 @@ impl Schema {
                             })?);
                         }
                         kind => {
+                            let name = words
+                                .get(1)
+                                .ok_or_else(|| err(line, "a set needs a name".into()))?;
+                            if self.from_fixture.contains(*name) {
+                                let i = self.index[*name];
+                                self.annotate_set(i, kind, &words[2..])
+                                    .map_err(|m| err(line, m))?;
+                                current = Some(i);
+                                continue;
+                            }
                             let set = self.open_set(kind, &words[1..]).map_err(|m| err(line, m))?;
                             if self.index.contains_key(&set.name) {
                                 return Err(err(line, format!("{} declared twice", set.name)));
@@ -257,24 +371,75 @@ impl Schema {
                             }
                             None => Vec::new(),
                         };
-                        self.sets[set].tables.push(Table {
-                            name: (*name).to_owned(),
-                            columns,
-                        });
-                        table = Some(self.sets[set].tables.len() - 1);
+                        let tables = &mut self.sets[set].tables;
+                        let t = match tables.iter().position(|t| t.name == *name) {
+                            Some(t) => t,
+                            None => {
+                                tables.push(Table {
+                                    name: (*name).to_owned(),
+                                    columns: Vec::new(),
+                                });
+                                tables.len() - 1
+                            }
+                        };
+                        for c in columns {
+                            merge_prop(&mut tables[t].columns, c).map_err(|m| err(line, m))?;
+                        }
+                        table = Some(t);
                     } else {
                         table = None;
                         let props = parse_prop(&words).map_err(|m| err(line, m))?;
-                        self.sets[set].props.extend(props);
+                        for p in props {
+                            merge_prop(&mut self.sets[set].props, p).map_err(|m| err(line, m))?;
+                        }
                     }
                 }
                 4 => {
                     let set = current.ok_or_else(|| err(line, "column outside a set".into()))?;
                     let t = table.ok_or_else(|| err(line, "column outside a table".into()))?;
                     let props = parse_prop(&words).map_err(|m| err(line, m))?;
-                    self.sets[set].tables[t].columns.extend(props);
+                    for p in props {
+                        merge_prop(&mut self.sets[set].tables[t].columns, p)
+                            .map_err(|m| err(line, m))?;
+                    }
                 }
                 _ => return Err(err(line, format!("unexpected indentation {indent}"))),
+            }
+        }
+        Ok(())
+    }
+
+    /// Applies a set line to a set from the real metadata: the kind must agree; `post` allows
+    /// posting; `owner=A|B` lists the composite owner's types. `code` and `hierarchy` are the
+    /// fixture's business (its standard properties say), so they are accepted and ignored.
+    fn annotate_set(&mut self, i: usize, kind: &str, flags: &[&str]) -> Result<(), String> {
+        let set = &mut self.sets[i];
+        let expected = match set.kind {
+            Kind::Catalog => "catalog",
+            Kind::Document => "document",
+            Kind::InformationRegister => "register",
+            Kind::ExchangePlan => "exchange",
+        };
+        if kind != expected {
+            return Err(format!("{} is a {expected} in the real metadata", set.name));
+        }
+        for flag in flags {
+            match *flag {
+                "code" | "hierarchy" => {}
+                "post" => set.postable = true,
+                f if f.starts_with("owner=") => {
+                    let owners: Vec<String> =
+                        f["owner=".len()..].split('|').map(str::to_owned).collect();
+                    if let Some(owner) = set.props.iter_mut().find(|p| p.name == "Owner") {
+                        owner.composite = owners;
+                    } else if let Some(owner) = set.props.iter_mut().find(|p| p.name == "Owner_Key")
+                    {
+                        owner.target = owners.into_iter().next();
+                    } else {
+                        return Err(format!("{} has no owner in the real metadata", set.name));
+                    }
+                }
+                other => return Err(format!("unknown flag `{other}`")),
             }
         }
         Ok(())
@@ -309,7 +474,9 @@ impl Schema {
             Kind::Catalog => {
                 props.push(key);
                 props.push(Prop::standard("Predefined", Edm::Boolean));
-                props.push(Prop::standard("PredefinedDataName", Edm::String));
+                if self.predefined_names {
+                    props.push(Prop::standard("PredefinedDataName", Edm::String));
+                }
                 props.push(Prop::standard("DataVersion", Edm::String));
                 props.push(Prop::standard("Description", Edm::String));
                 if code {
@@ -478,9 +645,16 @@ mod tests {
                             p.name
                         );
                     }
+                    // Composites may name objects outside the published sets (УТ 10.3's
+                    // `Catalog_Кассы`): those are accepted as plain GUIDs, so only the form
+                    // of the name is checked.
                     for t in &p.composite {
                         assert!(
-                            t == "Edm.String" || schema.set(t).is_some(),
+                            t == "Edm.String"
+                                || t == fixture::ANY_TYPE
+                                || schema.set(t).is_some()
+                                || t.starts_with("Catalog_")
+                                || t.starts_with("Document_"),
                             "{c:?}: {}.{} may hold unknown {t}",
                             set.name,
                             p.name
