@@ -11,7 +11,7 @@ targets=("$@")
 if [ ${#targets[@]} -eq 0 ]; then
     mapfile -t targets < <(cargo fuzz list)
 fi
-shared=../../shared/conformance/onec/ut11-trade-demo
+shared=../conformance/onec/ut11-trade-demo
 fixtures=../adapters/core/tests/fixtures
 okdesk_fixtures=../okdesk-client/tests/fixtures
 

@@ -12,10 +12,10 @@ use serde_json::{json, Value};
 
 use crate::measure::{round3, Clocks};
 
-/// The real УТ 11 capture, relative to this crate (`/work/main/bench` → `/work/shared`).
+/// The real УТ 11 capture, relative to this crate (`conformance/` at the workspace root).
 pub(crate) const DEFAULT_METADATA: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
-    "/../../shared/conformance/onec/ut11-trade-demo/msg001_metadata.xml"
+    "/../conformance/onec/ut11-trade-demo/msg001_metadata.xml"
 );
 
 /// Runs `f` at least 3 times and until `budget` is spent; returns (iterations, wall, cpu).

@@ -215,6 +215,7 @@ impl OnecPort for FileOnecPort {
                 Ok(OnecRead {
                     snapshot: mapped.value,
                     diagnostics: mapped.diagnostics,
+                    unread: Vec::new(),
                 })
             }
             FileKind::Xlsx => {
@@ -235,6 +236,7 @@ impl OnecPort for FileOnecPort {
                 Ok(OnecRead {
                     snapshot: import.snapshot,
                     diagnostics,
+                    unread: Vec::new(),
                 })
             }
         })

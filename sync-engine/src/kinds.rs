@@ -94,6 +94,21 @@ impl EntityKind {
         }
     }
 
+    /// The Russian noun in the nominative plural, capitalised, for messages about a whole kind
+    /// («Контактные лица не выгружаются …»).
+    pub fn plural_ru(self) -> &'static str {
+        match self {
+            EntityKind::EquipmentKinds => "Типы оборудования",
+            EntityKind::Manufacturers => "Производители оборудования",
+            EntityKind::Models => "Модели оборудования",
+            EntityKind::Companies => "Компании",
+            EntityKind::Contacts => "Контактные лица",
+            EntityKind::Agreements => "Договоры",
+            EntityKind::Objects => "Объекты обслуживания",
+            EntityKind::Equipment => "Оборудование",
+        }
+    }
+
     /// The Russian noun in the nominative case, for tables and reasons («компания»).
     pub fn nominative_ru(self) -> &'static str {
         match self {

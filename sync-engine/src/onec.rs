@@ -19,11 +19,13 @@ use std::sync::Arc;
 use async_trait::async_trait;
 use futures::StreamExt;
 use onec_adapter::odata::{OdataClient, OdataError};
-use onec_adapter::{Adapter, Layout, RawObject, RawSource, SetRead};
+use onec_adapter::{Adapter, Diagnostic, Job, Layout, RawObject, RawSource, SetRead, Severity};
 use onec_model::Ref;
 
 use crate::ports::onec::{CachedRow, RawCacheStore};
-use crate::ports::{ErrorClass, OnecPort, OnecRead, PortError};
+use crate::ports::{
+    publication_diagnostics, ErrorClass, OnecPort, OnecRead, PortError, UnreadKind,
+};
 
 /// Fresh rows written to the cache in one transaction: large enough that commits do not
 /// dominate, small enough that the batch is a few megabytes at most.
@@ -160,6 +162,7 @@ impl OdataOnecPort {
         Ok(OnecRead {
             snapshot: mapped.value,
             diagnostics: mapped.diagnostics,
+            unread: Vec::new(),
         })
     }
 }
@@ -242,14 +245,59 @@ impl OnecPort for OdataOnecPort {
     }
 
     async fn read(&self, cache: &dyn RawCacheStore) -> Result<OnecRead, PortError> {
+        let layout = self.layout();
+        // `$metadata` first: a real publication rarely holds every object, and a `$select` naming
+        // a property the base lacks fails the whole set (1C's error 10). Push reads only what it
+        // needs and what is published; a kind whose set is missing is reported, the rest syncs.
+        let (reads, mut diagnostics, unread) = match self.client.metadata().await {
+            Ok(meta) => {
+                let publication = layout.publication(&meta, Job::Push);
+                let unread = publication
+                    .skipped
+                    .iter()
+                    .filter_map(|s| UnreadKind::from_skipped(layout, s))
+                    .collect();
+                let diagnostics = publication_diagnostics(layout, &publication);
+                (publication.reads, diagnostics, unread)
+            }
+            // Without `$metadata` the read goes on with what the layout names: a base that
+            // answers the data but not its description should not stop the push.
+            Err(e)
+                if !matches!(
+                    e,
+                    OdataError::Unauthorized { .. } | OdataError::Unreachable { .. }
+                ) =>
+            {
+                let warning = Diagnostic {
+                    set: "$metadata".into(),
+                    key: None,
+                    field: None,
+                    value: None,
+                    message: format!(
+                        "не удалось прочитать $metadata ({e}); читается всё, что названо в раскладке"
+                    ),
+                    severity: Severity::Warning,
+                };
+                (
+                    layout.publication_unchecked(Job::Push),
+                    vec![warning],
+                    Vec::new(),
+                )
+            }
+            Err(e) => return Err(port_error(e)),
+        };
         // Sets are read one after another: the client already runs the chunks of one set
         // concurrently, and 1C servers are rarely sized for more.
         let mut sets = HashMap::new();
-        for read in self.layout().entity_sets_to_read() {
+        for read in reads {
             let objects = self.read_set(&read, cache).await?;
             sets.insert(read.set, objects);
         }
-        self.map(sets, cache)
+        let mut out = self.map(sets, cache)?;
+        diagnostics.append(&mut out.diagnostics);
+        out.diagnostics = diagnostics;
+        out.unread = unread;
+        Ok(out)
     }
 
     fn requests(&self) -> u64 {

@@ -6,16 +6,19 @@
 //! are never retried by the transport; a create whose answer was lost is found again by the
 //! engine with [`OnecDocuments::find`].
 
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
 use async_trait::async_trait;
 use onec_adapter::documents::LookupMatch;
 use onec_adapter::odata::{Filter, OdataClient, OdataError};
-use onec_adapter::{Adapter, DocumentWrite, Layout, RawDataset, RawObject};
+use onec_adapter::{
+    Adapter, Diagnostic, DocumentWrite, Job, Layout, RawDataset, RawObject, SetRead,
+};
 use onec_model::Ref;
 
 use crate::ports::documents::{DocQuery, OnecDocuments, OnecReference};
-use crate::ports::{ErrorClass, PortError};
+use crate::ports::{publication_diagnostics, ErrorClass, PortError};
 
 /// The adapter a port builds with: a configuration crate's static one or a shared custom one.
 #[derive(Clone)]
@@ -77,6 +80,42 @@ pub fn port_error(e: OdataError) -> PortError {
     p
 }
 
+impl OdataDocuments {
+    /// The sets pull and bill read, from `$metadata` when the base answers it.
+    async fn reads(&self) -> Result<(Vec<SetRead>, Vec<Diagnostic>), PortError> {
+        let layout = self.layout();
+        let meta = match self.client.metadata().await {
+            Ok(meta) => meta,
+            Err(e @ (OdataError::Unauthorized { .. } | OdataError::Unreachable { .. })) => {
+                return Err(port_error(e))
+            }
+            // A base that answers data but not its description: read what the layout names.
+            Err(_) => return Ok((layout.entity_sets_to_read(), Vec::new())),
+        };
+        let mut merged: BTreeMap<String, SetRead> = BTreeMap::new();
+        let mut warnings = Vec::new();
+        for job in [Job::Pull, Job::Bill] {
+            let publication = layout.publication(&meta, job);
+            warnings.extend(publication_diagnostics(layout, &publication));
+            for read in publication.reads {
+                match merged.get_mut(&read.set) {
+                    Some(have) => {
+                        let mut select: BTreeSet<String> = have.select.drain(..).collect();
+                        select.extend(read.select);
+                        have.select = select.into_iter().collect();
+                    }
+                    None => {
+                        merged.insert(read.set.clone(), read);
+                    }
+                }
+            }
+        }
+        let mut seen = BTreeSet::new();
+        warnings.retain(|d| seen.insert((d.set.clone(), d.field.clone(), d.message.clone())));
+        Ok((merged.into_values().collect(), warnings))
+    }
+}
+
 #[async_trait]
 impl OnecDocuments for OdataDocuments {
     fn configuration(&self) -> &str {
@@ -95,7 +134,11 @@ impl OnecDocuments for OdataDocuments {
 
     async fn reference(&self) -> Result<OnecReference, PortError> {
         let mut data = RawDataset::default();
-        for read in self.layout().entity_sets_to_read() {
+        // Pull and bill read the reference data their documents refer to; what the base does
+        // not publish is left out with a warning instead of failing the read (1C answers a
+        // `$select` naming an unknown property with error 10 for the whole set).
+        let (reads, mut warnings) = self.reads().await?;
+        for read in reads {
             let select: Vec<&str> = read.select.iter().map(String::as_str).collect();
             let mut query = self.client.query(&read.set).select(&select);
             if read.register {
@@ -111,6 +154,7 @@ impl OnecDocuments for OdataDocuments {
         };
         let vat = adapter.vat_rates(&data);
         let mut diagnostics = mapped.diagnostics;
+        diagnostics.append(&mut warnings);
         diagnostics.extend(vat.diagnostics);
         Ok(OnecReference {
             snapshot: mapped.value,

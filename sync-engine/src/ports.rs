@@ -18,7 +18,9 @@ pub mod issues;
 pub mod onec;
 pub mod records;
 
-pub use onec::{CachedRow, OnecPort, OnecRead, RawCache, RawCacheStore};
+pub use onec::{
+    publication_diagnostics, CachedRow, OnecPort, OnecRead, RawCache, RawCacheStore, UnreadKind,
+};
 
 pub use records::{
     AgreementFields, CompanyFields, ContactFields, DirectoryFields, EquipmentFields, Lookup,

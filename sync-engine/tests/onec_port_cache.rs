@@ -46,6 +46,7 @@ async fn read_in_memory(client: &OdataClient, adapter: &dyn Adapter) -> OnecRead
     OnecRead {
         snapshot: mapped.value,
         diagnostics: mapped.diagnostics,
+        unread: Vec::new(),
     }
 }
 

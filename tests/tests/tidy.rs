@@ -62,3 +62,136 @@ fn every_rust_file_starts_with_a_module_doc() {
         missing.join("\n")
     );
 }
+
+/// Collects the files a test, benchmark, example or script may name a path in: Rust sources,
+/// shell scripts, manifests and the simulators' schema texts.
+fn path_bearing_files(dir: &Path, out: &mut Vec<PathBuf>) {
+    let Ok(entries) = fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        let name = entry.file_name();
+        let name = name.to_string_lossy();
+        if path.is_dir() {
+            // The conformance data is facts, not code: it names the public repositories it came from.
+            if name == "target" || name.starts_with('.') || name == "corpus" || name == "artifacts"
+            {
+                continue;
+            }
+            if path.ends_with("conformance") && path.parent() == Some(&workspace_root()) {
+                continue;
+            }
+            path_bearing_files(&path, out);
+        } else if [".rs", ".sh", ".toml", ".txt"]
+            .iter()
+            .any(|ext| name.ends_with(ext))
+        {
+            out.push(path);
+        }
+    }
+}
+
+/// The nearest directory at or above `file` that holds a `Cargo.toml`: what `CARGO_MANIFEST_DIR`
+/// is for that file.
+fn crate_dir(file: &Path) -> Option<PathBuf> {
+    file.ancestors()
+        .skip(1)
+        .find(|d| d.join("Cargo.toml").is_file())
+        .map(Path::to_path_buf)
+}
+
+/// Resolves `..` and `.` without touching the file system (the target need not exist).
+fn normalize(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for part in path.components() {
+        match part {
+            std::path::Component::ParentDir => {
+                out.pop();
+            }
+            std::path::Component::CurDir => {}
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+/// Every relative path in `text` that starts with `../`, up to the first character that cannot
+/// be part of a path.
+fn parent_paths(text: &str) -> Vec<&str> {
+    let mut found = Vec::new();
+    let mut rest = text;
+    while let Some(at) = rest.find("../") {
+        // Only a path's beginning counts: `a/../b` is inside another path, already taken.
+        // `concat!(env!("CARGO_MANIFEST_DIR"), "/../x")` begins with a slash after the quote.
+        let head = rest[..at].strip_suffix('/').filter(|h| h.ends_with('"'));
+        let before = match head {
+            Some(_) => None,
+            None => rest[..at].chars().next_back(),
+        };
+        let tail = &rest[at..];
+        let end = tail
+            .find(|c: char| c.is_whitespace() || matches!(c, '"' | '\'' | '`' | ')' | '(' | ','))
+            .unwrap_or(tail.len());
+        if !matches!(before, Some('/') | Some('.')) {
+            found.push(&tail[..end]);
+        }
+        rest = &tail[end.max(3)..];
+    }
+    found
+}
+
+/// A fresh clone has nothing beside it: no test, benchmark, example or script may read a path that
+/// leaves the repository (the conformance data the suite uses lives in `conformance/`).
+#[test]
+fn no_path_leaves_the_repository() {
+    let root = workspace_root();
+    let mut files = Vec::new();
+    path_bearing_files(&root, &mut files);
+    assert!(files.len() > 10, "the tidy walk found too few files");
+    let mut escapes = Vec::new();
+    // This file holds the patterns it looks for.
+    for file in files.iter().filter(|f| !f.ends_with("tidy.rs")) {
+        let text = fs::read_to_string(file).unwrap_or_default();
+        let shown = file
+            .strip_prefix(&root)
+            .unwrap_or(file)
+            .display()
+            .to_string();
+        for needle in ["/work/", "shared/conformance", "../shared"] {
+            if text.contains(needle) {
+                escapes.push(format!("{shown}: names `{needle}`"));
+            }
+        }
+        // `env!("CARGO_MANIFEST_DIR")` paths start at the crate, `include_str!` paths and scripts
+        // (which `cd` to their own folder) at the file's folder. A path is fine when from one of
+        // them it names something that exists inside the repository; it leaves when from one of
+        // them it points outside.
+        let bases: Vec<PathBuf> = [file.parent().map(Path::to_path_buf), crate_dir(file)]
+            .into_iter()
+            .flatten()
+            .collect();
+        for rel in parent_paths(&text) {
+            let resolved: Vec<PathBuf> = bases.iter().map(|b| normalize(&b.join(rel))).collect();
+            let found = resolved.iter().any(|p| p.starts_with(&root) && p.exists());
+            let leaves = resolved.iter().any(|p| !p.starts_with(&root));
+            if leaves && !found {
+                escapes.push(format!("{shown}: `{rel}` leaves the repository"));
+            }
+        }
+    }
+    assert!(
+        escapes.is_empty(),
+        "paths outside the repository (copy what a test needs into `conformance/` or a crate's \
+         fixtures):\n{}",
+        escapes.join("\n")
+    );
+}
+
+#[test]
+fn the_path_scanner_sees_an_escape() {
+    assert_eq!(
+        parent_paths(r#"x.join("../../../shared/a.xml") and "/../b" a/../c"#),
+        vec!["../../../shared/a.xml", "../b"]
+    );
+}

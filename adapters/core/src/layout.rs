@@ -16,9 +16,11 @@ use crate::raw::RawValue;
 
 mod merge;
 mod needs;
+mod publication;
 
 pub use merge::LayoutError;
 pub use needs::{LayoutProblem, SetRead};
+pub use publication::{section_jobs, Job, Publication, SkippedSection, PUBLISH_HINT};
 
 /// Everything an adapter needs to know about where a configuration keeps its data.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -151,6 +153,10 @@ pub struct ContactInfoLayout {
     pub kind_column: Option<String>,
     /// The catalog of contact-information kinds (`Catalog_ВидыКонтактнойИнформации`).
     pub kinds_set: Option<String>,
+    /// Whether that catalog publishes `PredefinedDataName`, the standard attribute «Имя
+    /// предопределенных данных» of platform 8.3.3+. A configuration in compatibility mode 8.2.13
+    /// (УТ 10.3) has none, and its kinds are told apart by `Description` alone.
+    pub kinds_predefined_name: bool,
     /// The presentation column (`Представление`), the fallback for every type.
     pub presentation_column: String,
     /// The column holding a clean e-mail (`АдресЭП`), preferred over the presentation.
@@ -171,6 +177,7 @@ impl Default for ContactInfoLayout {
             type_column: "Тип".into(),
             kind_column: Some("Вид_Key".into()),
             kinds_set: None,
+            kinds_predefined_name: true,
             presentation_column: "Представление".into(),
             email_column: Some("АдресЭП".into()),
             phone_column: Some("НомерТелефона".into()),
@@ -629,6 +636,17 @@ pub struct EmployeeLayout {
     /// Header fields holding e-mails.
     #[serde(default)]
     pub emails: Vec<String>,
+    /// The reference to the person card that keeps the employee's contact information, when the
+    /// employee card has none (УНФ 3.0: `Физлицо_Key`, «Физическое лицо, соответствующее данному
+    /// сотруднику»; `Catalog_Сотрудники` has no `КонтактнаяИнформация`).
+    #[serde(default)]
+    pub person: Option<String>,
+    /// The catalog that reference points to (`Catalog_ФизическиеЛица`).
+    #[serde(default)]
+    pub person_set: Option<String>,
+    /// The contact-information tabular section of that catalog.
+    #[serde(default)]
+    pub person_contact_table: Option<String>,
 }
 
 /// Our organizations.
@@ -1099,6 +1117,18 @@ impl Layout {
     /// Every set and field the layout needs that `$metadata` lacks.
     pub fn check(&self, meta: &Metadata) -> Vec<LayoutProblem> {
         needs::check(self, meta)
+    }
+
+    /// What `job` can read from a base that publishes `meta`: the sets with the `$select` the
+    /// base can answer, the sections skipped because a set or a required property is not
+    /// published (with the sections that hang on them), and the optional names the base lacks.
+    pub fn publication(&self, meta: &Metadata, job: Job) -> Publication {
+        publication::publication(self, meta, job)
+    }
+
+    /// What `job` reads when `$metadata` cannot be had: every set and field its sections name.
+    pub fn publication_unchecked(&self, job: Job) -> Vec<SetRead> {
+        publication::unchecked(self, job)
     }
 
     /// All entity sets the layout names, documents included.

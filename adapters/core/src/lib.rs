@@ -19,7 +19,7 @@ pub mod xml;
 
 pub use adapter::{Adapter, AdapterInfo, Detection, Diagnostic, Mapped, Severity};
 pub use documents::{BuildError, DocumentWrite, ExistingTask, InvoiceContext, TaskLookup};
-pub use layout::{Layout, LayoutError, LayoutProblem, SetRead};
+pub use layout::{Job, Layout, LayoutError, LayoutProblem, Publication, SetRead, SkippedSection};
 pub use mapping::{MapCx, RawSource};
 pub use metadata::{EntitySet, Metadata, Property};
 pub use raw::{RawDataset, RawObject, RawRow, RawValue, ValueError};

@@ -211,3 +211,93 @@ pub fn check(adapter: &dyn Adapter, case_dir: &Path) {
         insta::assert_yaml_snapshot!(adapter.info().id.clone(), output);
     });
 }
+
+/// What [`conformance`] found wrong with a layout against a configuration's real metadata.
+#[derive(Debug, Default)]
+pub struct Conformance {
+    /// Sets, properties and columns the layout names that the real configuration lacks.
+    pub missing: Vec<String>,
+    /// Constants the layout writes into an enum-typed property whose value the enum lacks.
+    pub bad_enum_values: Vec<String>,
+}
+
+/// Holds `adapter`'s layout against the facts in a conformance folder (`conformance/onec/<conf>-dump`:
+/// the `$metadata` derived from the real configuration's dump, and its `enums.json`): every set,
+/// property and tabular-section column the layout names must exist, and every constant the layout
+/// writes into an enum-typed property must be one of that enum's values.
+pub fn conformance(adapter: &dyn Adapter, dump_dir: &Path) -> Conformance {
+    let xml = fs::read(dump_dir.join("metadata.xml"))
+        .unwrap_or_else(|e| panic!("{}: {e}", dump_dir.display()));
+    let meta = crate::odata::edmx::parse(&xml).expect("the conformance metadata parses");
+    let layout = adapter.layout();
+    let missing = layout
+        .check(&meta)
+        .into_iter()
+        .map(|p| format!("{}: {}", p.key, p.message))
+        .collect();
+    let enums: Value = read_json(&dump_dir.join("enums.json"));
+    let mut bad_enum_values = Vec::new();
+    let mut check_value = |place: String, value: &RawValue| {
+        let Some(enum_name) = enums["property_enum"][&place].as_str() else {
+            return;
+        };
+        let RawValue::Text(text) = value else { return };
+        let known = enums["enums"][enum_name]
+            .as_array()
+            .is_some_and(|values| values.iter().any(|v| v.as_str() == Some(text)));
+        if !known {
+            bad_enum_values.push(format!("{place} = {text}: not a value of Enum.{enum_name}"));
+        }
+    };
+    for (set, table, constants) in layout_constants(layout) {
+        for (name, value) in constants {
+            let place = match table {
+                Some(t) => format!("{set}.{t}.{name}"),
+                None => format!("{set}.{name}"),
+            };
+            check_value(place, value);
+        }
+    }
+    Conformance {
+        missing,
+        bad_enum_values,
+    }
+}
+
+/// Every constant a layout writes: (set, tabular section, name → value).
+fn layout_constants(
+    layout: &crate::Layout,
+) -> Vec<(&str, Option<&str>, &BTreeMap<String, RawValue>)> {
+    let mut out = Vec::new();
+    if let Some(i) = &layout.invoice {
+        out.push((i.set.as_str(), None, &i.header));
+        out.push((i.set.as_str(), Some(i.table.as_str()), &i.columns.constants));
+        if let Some(f) = &i.follow_up {
+            out.push((f.set.as_str(), None, &f.header));
+        }
+    }
+    if let Some(t) = &layout.task {
+        out.push((t.set.as_str(), None, &t.header));
+        if let Some(w) = &t.works {
+            out.push((t.set.as_str(), Some(w.table.as_str()), &w.constants));
+        }
+    }
+    if let Some(t) = &layout.time_sheet {
+        out.push((t.set.as_str(), None, &t.header));
+        out.push((t.set.as_str(), Some(t.table.as_str()), &t.columns.constants));
+    }
+    out
+}
+
+/// Asserts that [`conformance`] finds nothing, listing everything it found.
+pub fn assert_conforms(adapter: &dyn Adapter, dump_dir: &Path) {
+    let found = conformance(adapter, dump_dir);
+    assert!(
+        found.missing.is_empty() && found.bad_enum_values.is_empty(),
+        "the {} layout disagrees with the real configuration ({}):\nnames it lacks:\n  {}\nenum values it lacks:\n  {}",
+        adapter.info().id,
+        dump_dir.display(),
+        found.missing.join("\n  "),
+        found.bad_enum_values.join("\n  ")
+    );
+}

@@ -573,7 +573,7 @@ async fn errors_are_mapped_and_only_transient_ones_retried() {
 
 fn capture(name: &str) -> String {
     let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../../../shared/conformance/onec/ut11-trade-demo")
+        .join("../../conformance/onec/ut11-trade-demo")
         .join(name);
     std::fs::read_to_string(path).unwrap()
 }

@@ -1,4 +1,4 @@
-//! The OData readers against the real УТ 11 capture in `shared/conformance` (its `$metadata` and
+//! The OData readers against the real УТ 11 capture in `conformance/onec` (its `$metadata` and
 //! `SelectChanges` Atom feeds) and against JSON fixtures written in 1C's shape.
 
 use std::path::PathBuf;
@@ -8,7 +8,7 @@ use onec_adapter::RawValue;
 
 fn capture(name: &str) -> Vec<u8> {
     let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../../../shared/conformance/onec/ut11-trade-demo")
+        .join("../../conformance/onec/ut11-trade-demo")
         .join(name);
     std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }

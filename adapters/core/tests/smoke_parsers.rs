@@ -128,7 +128,7 @@ fn cases(short: usize) -> usize {
 
 fn shared(name: &str) -> Vec<u8> {
     let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../../../shared/conformance/onec/ut11-trade-demo")
+        .join("../../conformance/onec/ut11-trade-demo")
         .join(name);
     std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }

@@ -45,7 +45,7 @@ fn ka_objects_make_it_yes() {
 #[test]
 fn the_ut11_capture_is_only_maybe() {
     let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../../../shared/conformance/onec/ut11-trade-demo/msg001_metadata.xml");
+        .join("../../conformance/onec/ut11-trade-demo/msg001_metadata.xml");
     let meta = edmx::parse(&std::fs::read(path).unwrap()).unwrap();
     assert_eq!(onec_adapter_ka::adapter().detect(&meta), Detection::Maybe);
 }

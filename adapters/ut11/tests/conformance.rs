@@ -1,4 +1,4 @@
-//! The real УТ 11 capture in `shared/conformance/onec/ut11-trade-demo`: its `$metadata` is detected
+//! The real УТ 11 capture in `conformance/onec/ut11-trade-demo`: its `$metadata` is detected
 //! as УТ 11 and its `Catalog_Контрагенты` Atom feed maps to counterparties with the right INN and KPP,
 //! read with the OData transport's own EDMX and Atom parsers.
 
@@ -9,7 +9,7 @@ use onec_adapter::{Detection, RawDataset};
 
 fn capture(name: &str) -> String {
     let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../../../shared/conformance/onec/ut11-trade-demo")
+        .join("../../conformance/onec/ut11-trade-demo")
         .join(name);
     std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }

@@ -436,9 +436,21 @@ pub async fn plan(
 /// `render_plan` of the very plan apply would execute), then the 1C data warnings. Returns the
 /// text and whether any record would fail.
 pub async fn push_plan_text(w: &Wiring, policy: Policy) -> Result<(String, bool)> {
-    let job = PushJob::with_shared_state(w.okdesk.clone(), w.onec.clone(), w.state.clone(), policy);
+    let job = PushJob::with_shared_state(
+        w.okdesk.clone(),
+        w.onec.clone(),
+        w.state.clone(),
+        policy.clone(),
+    );
     let (plan, read) = job.plan().await.map_err(|e| engine_error("plan", e))?;
     let mut text = sync_engine::push::render_plan(&plan);
+    let unread = sync_engine::push::unread_failures(&read, &policy);
+    if !unread.is_empty() {
+        text.push_str(&format!("\nNot published in 1C ({}):\n", unread.len()));
+        for f in &unread {
+            text.push_str(&format!("- {}: {}\n", f.entity, f.message));
+        }
+    }
     let warnings: Vec<String> = read
         .diagnostics
         .iter()
@@ -454,7 +466,7 @@ pub async fn push_plan_text(w: &Wiring, policy: Policy) -> Result<(String, bool)
             text.push_str(&format!("  … and {} more\n", warnings.len() - 20));
         }
     }
-    let fails = plan.entries.iter().any(|e| e.action.verb() == "fail");
+    let fails = plan.entries.iter().any(|e| e.action.verb() == "fail") || !unread.is_empty();
     Ok((text, fails))
 }
 

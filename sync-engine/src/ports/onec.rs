@@ -9,10 +9,12 @@ use std::collections::{BTreeMap, HashMap};
 use std::sync::Mutex;
 
 use async_trait::async_trait;
-use onec_adapter::{Diagnostic, RawObject};
+use onec_adapter::layout::CompanySource;
+use onec_adapter::{Diagnostic, Layout, Publication, RawObject, Severity, SkippedSection};
 use onec_model::{Ref, Snapshot};
 
 use super::PortError;
+use crate::kinds::EntityKind;
 
 /// One row read in full: the object's reference, its `DataVersion` and the object.
 pub type CachedRow = (Ref, String, RawObject);
@@ -101,6 +103,88 @@ pub struct OnecRead {
     pub snapshot: Snapshot,
     /// What the adapter could not map cleanly.
     pub diagnostics: Vec<Diagnostic>,
+    /// Kinds of records the base does not publish (or publishes without a property they cannot
+    /// do without): their records are not in the snapshot, and push reports each kind once.
+    pub unread: Vec<UnreadKind>,
+}
+
+/// A kind of record push could not read from 1C, and why.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct UnreadKind {
+    /// The kind.
+    pub kind: EntityKind,
+    /// The entity set at fault.
+    pub set: String,
+    /// The property at fault, when the set is published without it.
+    pub field: Option<String>,
+    /// What is wrong and how to publish it, in Russian.
+    pub message: String,
+}
+
+impl UnreadKind {
+    /// The kinds a skipped layout section takes with it: the section's own kind, for the
+    /// sections that are one (`contacts`, `contracts`, …); helper sections (`partners` in УТ 11,
+    /// a contact register) map to none and only their dependants are reported.
+    pub fn from_skipped(layout: &Layout, skipped: &SkippedSection) -> Option<UnreadKind> {
+        let kind = match skipped.section.as_str() {
+            "counterparties" if layout.companies_from == CompanySource::Counterparties => {
+                EntityKind::Companies
+            }
+            "partners" if layout.companies_from == CompanySource::Partners => EntityKind::Companies,
+            "contacts" => EntityKind::Contacts,
+            "contracts" => EntityKind::Agreements,
+            "service_objects" => EntityKind::Objects,
+            "equipment" => EntityKind::Equipment,
+            "equipment_kinds" => EntityKind::EquipmentKinds,
+            "manufacturers" => EntityKind::Manufacturers,
+            "equipment_models" => EntityKind::Models,
+            _ => return None,
+        };
+        Some(UnreadKind {
+            kind,
+            set: skipped.set.clone(),
+            field: skipped.field.clone(),
+            message: skipped.message.clone(),
+        })
+    }
+}
+
+/// The warnings a publication gives for optional names the base lacks, as read diagnostics.
+pub fn publication_diagnostics(layout: &Layout, publication: &Publication) -> Vec<Diagnostic> {
+    let mut out: Vec<Diagnostic> = publication
+        .warnings
+        .iter()
+        .map(|w| Diagnostic {
+            set: w.set.clone(),
+            key: None,
+            field: match (&w.table, &w.field) {
+                (Some(t), Some(c)) => Some(format!("{t}.{c}")),
+                (Some(t), None) => Some(t.clone()),
+                (None, f) => f.clone(),
+            },
+            value: None,
+            message: format!(
+                "{} (ключ раскладки `{}`): значение читается пустым",
+                w.message, w.key
+            ),
+            severity: Severity::Warning,
+        })
+        .collect();
+    // Helper sections that are no kind of their own are still worth one line (kinds are reported
+    // as failures by push).
+    for s in &publication.skipped {
+        if s.because_of.is_none() && UnreadKind::from_skipped(layout, s).is_none() {
+            out.push(Diagnostic {
+                set: s.set.clone(),
+                key: None,
+                field: s.field.clone(),
+                value: None,
+                message: format!("раздел `{}` не читается: {}", s.section, s.message),
+                severity: Severity::Warning,
+            });
+        }
+    }
+    out
 }
 
 /// The 1C side of push. Pull and bill add document writes to this trait (or a sibling one).

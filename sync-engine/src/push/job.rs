@@ -11,7 +11,7 @@ use super::policy::Policy;
 use crate::error::{Error, Result};
 use crate::kinds::SyncKey;
 use crate::ports::{OkdeskPort, OnecPort, OnecRead};
-use crate::report::{Requests, RunReport};
+use crate::report::{FailureReport, Requests, RunReport};
 use crate::run::Run;
 use crate::state::{LockToken, RawCacheHandle, RunId, StateStore};
 
@@ -155,6 +155,8 @@ impl PushJob {
         report.mode = Some(self.policy.mode.as_str().to_owned());
         report.run_id = Some(run.0);
         report.add_results(&results);
+        report.failures.extend(unread_failures(&read, &self.policy));
+        report.ok = report.ok && report.failures.is_empty();
         report.warnings = read.diagnostics.iter().map(|d| d.to_string()).collect();
         // Preflight warnings of sent records, each naming its record, after the read warnings.
         for entry in &plan.entries {
@@ -169,4 +171,22 @@ impl PushJob {
         }
         Ok(report)
     }
+}
+
+/// One failure per kind of record the base does not publish, within the push's scope: the kind is
+/// not pushed this run, the next run reads it again (publishing the set is all it takes).
+pub fn unread_failures(read: &OnecRead, policy: &Policy) -> Vec<FailureReport> {
+    read.unread
+        .iter()
+        .filter(|u| policy.includes(u.kind))
+        .map(|u| FailureReport {
+            entity: u.kind.as_str().to_owned(),
+            key: u.set.clone(),
+            name: u.set.clone(),
+            field: u.field.clone(),
+            message: format!("{} не выгружаются: {}", u.kind.plural_ru(), u.message),
+            http_status: None,
+            request: None,
+        })
+        .collect()
 }

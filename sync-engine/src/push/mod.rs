@@ -12,7 +12,7 @@ pub mod render;
 pub(crate) mod sanitize;
 
 pub use apply::{apply, ApplyOptions, EntryResult, Outcome, Progress, StopFlag};
-pub use job::PushJob;
+pub use job::{unread_failures, PushJob};
 pub use observe::{Observation, ObserveLog};
 pub use plan::{
     observe_needs, plan_push, Action, LinkWrite, ObserveNeeds, PlanEntry, PushPlan, SkipReason,

@@ -244,7 +244,9 @@ pub(super) fn all_needs(l: &Layout) -> Vec<Need> {
     }
     if let Some(k) = &ci.kinds_set {
         n.set("contact_info.kinds_set", k, true);
-        n.field("contact_info.kinds_set", k, "PredefinedDataName", true);
+        if ci.kinds_predefined_name {
+            n.field("contact_info.kinds_set", k, "PredefinedDataName", true);
+        }
         n.field("contact_info.kinds_set", k, "Description", true);
     }
 
@@ -322,6 +324,16 @@ pub(super) fn all_needs(l: &Layout) -> Vec<Need> {
             n.field("employees.emails", &e.set, f, true);
         }
         n.contact_table("employees.contact_table", &e.set, &e.contact_table, ci);
+        if let (Some(field), Some(person_set)) = (&e.person, &e.person_set) {
+            n.field("employees.person", &e.set, field, true);
+            n.set("employees.person_set", person_set, true);
+            n.contact_table(
+                "employees.person_contact_table",
+                person_set,
+                &e.person_contact_table,
+                ci,
+            );
+        }
     }
     if let Some(o) = &l.organizations {
         n.set("organizations.set", &o.set, true);
@@ -529,10 +541,15 @@ fn schedule(key: &str, set: &str, p: &PaymentScheduleLayout, n: &mut Needs) {
 }
 
 pub(super) fn sets_to_read(l: &Layout) -> Vec<SetRead> {
+    sets_to_read_where(l, |_| true)
+}
+
+/// The sets to read for the needs `keep` accepts.
+pub(super) fn sets_to_read_where(l: &Layout, keep: impl Fn(&Need) -> bool) -> Vec<SetRead> {
     let mut sets: BTreeMap<String, (BTreeSet<String>, bool)> = BTreeMap::new();
     let exchange_plan = l.exchange_plan.as_deref();
     for need in all_needs(l) {
-        if !need.read || Some(need.set.as_str()) == exchange_plan {
+        if !need.read || Some(need.set.as_str()) == exchange_plan || !keep(&need) {
             continue;
         }
         let entry = sets.entry(need.set.clone()).or_default();

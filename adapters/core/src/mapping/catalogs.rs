@@ -264,7 +264,18 @@ pub fn employees(cx: &mut MapCx<'_>) -> Vec<Employee> {
         };
         let invalid = cx.boolean(obj, key, l.invalid.as_deref()).unwrap_or(false);
         let service = cx.boolean(obj, key, l.service.as_deref()).unwrap_or(false);
-        let info = cx.contact_info(obj, key, l.contact_table.as_deref(), &l.emails);
+        let mut info = cx.contact_info(obj, key, l.contact_table.as_deref(), &l.emails);
+        // Where the configuration keeps an employee's e-mail on the person card instead.
+        if let (Some(set), true) = (&l.person_set, info.emails.is_empty()) {
+            if let Some(person) = cx.reference(obj, key, l.person.as_deref()) {
+                if let Some(card) = cx.find(set, person) {
+                    let card = card.into_owned();
+                    let more =
+                        cx.contact_info(&card, person, l.person_contact_table.as_deref(), &[]);
+                    info.extend(more);
+                }
+            }
+        }
         out.push(Employee {
             r#ref: key,
             name,
