@@ -19,6 +19,9 @@ pub struct InvoiceLine {
     pub quantity: Decimal,
     /// The unit of measure as printed.
     pub unit: Option<String>,
+    /// The item's unit of measure in 1C, for configurations whose line needs the reference.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unit_ref: Option<Ref>,
     /// The price of one unit, in the invoice's [`VatMode`].
     pub price: Decimal,
     /// The VAT rate of the line.

@@ -310,6 +310,7 @@ impl InvoiceLine {
             text: text.into(),
             quantity,
             unit,
+            unit_ref: None,
             price,
             vat_rate,
             vat_amount: amounts.vat,

@@ -331,6 +331,9 @@ pub struct Item {
     pub vat_rate: Option<VatRate>,
     /// The unit of measure as printed («шт», «час», «усл»).
     pub unit: Option<String>,
+    /// The unit of measure as a 1C reference (for document lines that need it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unit_ref: Option<Ref>,
     /// The deletion mark.
     pub deletion_mark: bool,
 }

@@ -238,7 +238,12 @@ pub fn build_invoice(
         put_ref(&mut h, f, p, None);
     }
     put_opt_ref(&mut h, &l.contract, invoice.contract, None);
-    put_opt_ref(&mut h, &l.bank_account, invoice.bank_account, None);
+    put_opt_ref(
+        &mut h,
+        &l.bank_account,
+        invoice.bank_account,
+        l.bank_account_type.as_deref(),
+    );
     put_opt_ref(&mut h, &l.currency, cx.currency, None);
     put_opt_ref(&mut h, &l.responsible, cx.responsible, None);
     if let Some(f) = &l.vat_included {
@@ -268,6 +273,17 @@ pub fn build_invoice(
         put_ref(&mut row, &c.item, item, None);
         put_text(&mut row, &c.text, Some(&line.text));
         row.insert(c.quantity.clone(), num(line.quantity));
+        if let Some(p) = &c.packs {
+            row.insert(p.clone(), num(line.quantity));
+        }
+        if let Some(u) = &c.unit {
+            let unit = line.unit_ref.ok_or_else(|| BuildError::MissingValue {
+                document: doc(),
+                field: format!("{}.{u}", l.table),
+                what: "item's unit of measure (ЕдиницаИзмерения of the item)",
+            })?;
+            put_ref(&mut row, u, unit, c.unit_type.as_deref());
+        }
         row.insert(c.price.clone(), num(line.price));
         row.insert(c.amount.clone(), num(line.total));
         match layout.vat.encoding {

@@ -222,6 +222,10 @@ pub struct VatLayout {
     pub catalog_rate: Option<String>,
     /// The catalog's enum column naming the rate (`ПеречислениеСтавкаНДС`), checked before `catalog_rate`.
     pub catalog_enum: Option<String>,
+    /// The catalog's boolean marking a calculated rate (20/120, 18/118), which has the same
+    /// `Ставка` as the plain rate and must never be put on an invoice line (УТ 11 / КА 2:
+    /// `РасчетнаяСтавка`; УНФ: `Расчетная`).
+    pub catalog_calculated: Option<String>,
 }
 
 impl Default for VatLayout {
@@ -232,6 +236,7 @@ impl Default for VatLayout {
             catalog_set: Some("Catalog_СтавкиНДС".into()),
             catalog_rate: Some("Ставка".into()),
             catalog_enum: None,
+            catalog_calculated: None,
         }
     }
 }
@@ -772,6 +777,10 @@ pub struct InvoiceLayout {
     /// The bank-account reference.
     #[serde(default)]
     pub bank_account: Option<String>,
+    /// The `_Type` of the bank account when that field is composite (УТ 10.3
+    /// `СтруктурнаяЕдиница`, «Банк/касса»: `StandardODATA.Catalog_БанковскиеСчета`).
+    #[serde(default)]
+    pub bank_account_type: Option<String>,
     /// The currency reference (filled from the context).
     #[serde(default)]
     pub currency: Option<String>,
@@ -827,6 +836,19 @@ pub struct LineColumns {
     /// The amount with VAT (`Всего`, `СуммаСНДС`).
     #[serde(default)]
     pub total: Option<String>,
+    /// The quantity in packages (`КоличествоУпаковок`), written equal to the quantity because a
+    /// line is always in the item's own unit. УТ 11 and КА 2 refuse to post an order whose row has
+    /// a quantity but no package quantity (conformance/onec/ut11-dump/RULES.md).
+    #[serde(default)]
+    pub packs: Option<String>,
+    /// The unit of measure (УНФ: `ЕдиницаИзмерения`, required on posting while
+    /// «Учет в различных единицах измерения» is on), taken from the item's own unit.
+    #[serde(default)]
+    pub unit: Option<String>,
+    /// The `_Type` of that unit when the column is composite
+    /// (`StandardODATA.Catalog_КлассификаторЕдиницИзмерения`).
+    #[serde(default)]
+    pub unit_type: Option<String>,
     /// Fixed values on every row.
     #[serde(default)]
     pub constants: BTreeMap<String, RawValue>,

@@ -209,6 +209,7 @@ pub fn build_invoice(
             text: s.name.clone(),
             quantity: s.quantity,
             unit: s.unit.clone().or_else(|| item.unit.clone()),
+            unit_ref: item.unit_ref,
             price,
             vat_rate: rate,
             vat_amount: vat_of(total, rate, VatMode::Included),

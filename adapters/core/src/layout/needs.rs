@@ -383,6 +383,7 @@ pub(super) fn all_needs(l: &Layout) -> Vec<Need> {
             n.field("vat.catalog_set", s, "Description", true);
             n.opt("vat.catalog_rate", s, &l.vat.catalog_rate, true);
             n.opt("vat.catalog_enum", s, &l.vat.catalog_enum, true);
+            n.opt("vat.catalog_calculated", s, &l.vat.catalog_calculated, true);
         }
     }
 
@@ -410,6 +411,9 @@ fn documents(l: &Layout, n: &mut Needs) {
             n.opt(k, s, f, false);
         }
         n.constants("invoice.header", s, None, &i.header);
+        if let (Some(b), Some(_)) = (&i.bank_account, &i.bank_account_type) {
+            n.field("invoice.bank_account_type", s, &format!("{b}_Type"), false);
+        }
         let c = &i.columns;
         for (k, col) in [
             ("invoice.columns.item", &c.item),
@@ -423,6 +427,17 @@ fn documents(l: &Layout, n: &mut Needs) {
         }
         n.opt_column("invoice.columns.text", s, &i.table, &c.text, false);
         n.opt_column("invoice.columns.total", s, &i.table, &c.total, false);
+        n.opt_column("invoice.columns.packs", s, &i.table, &c.packs, false);
+        n.opt_column("invoice.columns.unit", s, &i.table, &c.unit, false);
+        if let (Some(u), Some(_)) = (&c.unit, &c.unit_type) {
+            n.column(
+                "invoice.columns.unit_type",
+                s,
+                &i.table,
+                &format!("{u}_Type"),
+                false,
+            );
+        }
         n.constants("invoice.columns.constants", s, Some(&i.table), &c.constants);
         if let Some(p) = &i.payment_schedule {
             schedule("invoice.payment_schedule", s, p, n);

@@ -426,10 +426,9 @@ pub fn items(cx: &mut MapCx<'_>) -> Vec<Item> {
                 rate
             }),
         };
+        let unit_ref = cx.reference(obj, key, l.unit.as_deref());
         let unit = match &l.unit_set {
-            Some(set) => cx
-                .reference(obj, key, l.unit.as_deref())
-                .and_then(|r| cx.description_of(set, r)),
+            Some(set) => unit_ref.and_then(|r| cx.description_of(set, r)),
             None => None,
         };
         out.push(Item {
@@ -441,6 +440,7 @@ pub fn items(cx: &mut MapCx<'_>) -> Vec<Item> {
             is_service,
             vat_rate,
             unit,
+            unit_ref,
             deletion_mark: head.deletion_mark,
         });
     });
@@ -461,14 +461,22 @@ impl MapCx<'_> {
         self.each(set, |cx, obj| {
             let Some(head) = cx.head(obj) else { return };
             let key = head.r#ref;
-            let by_enum = cx
-                .text(obj, vat.catalog_enum.as_deref())
-                .and_then(|v| vat.values.get(&v).copied());
-            let rate = by_enum.or_else(|| {
-                let percent = obj.decimal(vat.catalog_rate.as_deref()?).ok()??;
-                let name = obj.text("Description").unwrap_or_default().to_lowercase();
-                rate_from_percent(percent, name.contains("без"))
-            });
+            let name = obj.text("Description").unwrap_or_default().to_lowercase();
+            // A calculated rate (20/120) shares `Ставка` with the plain one: the flag, an enum
+            // value the layout does not list (`НДС20_120`) or a «20/120» name rule it out.
+            let calculated = cx
+                .boolean(obj, key, vat.catalog_calculated.as_deref())
+                .unwrap_or(false)
+                || name.contains('/');
+            let enum_value = cx.text(obj, vat.catalog_enum.as_deref());
+            let rate = match &enum_value {
+                _ if calculated => None,
+                Some(v) => vat.values.get(v).copied(),
+                None => (|| {
+                    let percent = obj.decimal(vat.catalog_rate.as_deref()?).ok()??;
+                    rate_from_percent(percent, name.contains("без"))
+                })(),
+            };
             match rate {
                 Some(r) => {
                     out.insert(key, r);
