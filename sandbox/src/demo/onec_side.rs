@@ -491,6 +491,7 @@ fn items(seed: u64) -> Vec<Item> {
                 Some(_) => VatRate::Twenty,
             }),
             unit: Some(p.unit.to_owned()),
+            unit_ref: None,
             deletion_mark: false,
         })
         .collect()
