@@ -17,8 +17,16 @@ async fn order_post_patch_post_round_trip_in_json() {
     let cp = &w.counterparties[0];
     let item = &w.items[0];
     let org = &w.organizations[0];
+    let vat20 = sb
+        .objects("Catalog_СтавкиНДС")
+        .unwrap()
+        .into_iter()
+        .find(|r| r.text("ПеречислениеСтавкаНДС") == Some("НДС20"))
+        .unwrap()
+        .key;
     let order = json!({
         "Date": "2025-09-10T10:00:00",
+        "ХозяйственнаяОперация": "РеализацияКлиенту",
         "Организация_Key": org.r#ref.to_string(),
         "Контрагент_Key": cp.r#ref.to_string(),
         "Партнер_Key": cp.partner.unwrap().to_string(),
@@ -29,7 +37,7 @@ async fn order_post_patch_post_round_trip_in_json() {
         "СуммаДокумента": 3000,
         "Товары@odata.type": "Collection(StandardODATA.Document_ЗаказКлиента_Товары_RowType)",
         "Товары": [
-            {"LineNumber": "1", "Номенклатура_Key": item.r#ref.to_string(), "Количество": 2, "Цена": 1500, "Сумма": 3000, "СуммаНДС": 500, "СуммаСНДС": 3000, "Содержание": "Выезд инженера"}
+            {"LineNumber": "1", "Номенклатура_Key": item.r#ref.to_string(), "Количество": 2, "КоличествоУпаковок": 2, "СтавкаНДС_Key": vat20.to_string(), "Цена": 1500, "Сумма": 3000, "СуммаНДС": 500, "СуммаСНДС": 3000, "Содержание": "Выезд инженера"}
         ]
     });
     let (status, body) = post_json(&sb, "Document_ЗаказКлиента?$format=json", &order).await;
@@ -103,11 +111,16 @@ async fn order_post_patch_post_round_trip_in_json() {
 async fn atom_entries_are_accepted_and_answered_in_atom() {
     let sb = start(Configuration::Ut103).await;
     let w = sb.world().onec.clone();
-    let cp = &w.counterparties[1];
+    let contract = &w.contracts[0];
+    let cp = contract.owner.unwrap();
+    let org = &w.organizations[0];
+    let account = org.bank_accounts[0].r#ref;
+    let rouble = sb.objects("Catalog_Валюты").unwrap()[0].key;
     let item = &w.items[0];
     let xml = format!(
-        r#"<?xml version="1.0" encoding="UTF-8"?><entry xmlns="http://www.w3.org/2005/Atom" xmlns:d="http://schemas.microsoft.com/ado/2007/08/dataservices" xmlns:m="http://schemas.microsoft.com/ado/2007/08/dataservices/metadata"><category term="StandardODATA.Document_СчетНаОплатуПокупателю" scheme="http://schemas.microsoft.com/ado/2007/08/dataservices/scheme"/><content type="application/xml"><m:properties><d:Date>2025-09-10T10:00:00</d:Date><d:Контрагент>{cp}</d:Контрагент><d:Контрагент_Type>StandardODATA.Catalog_Контрагенты</d:Контрагент_Type><d:СуммаВключаетНДС m:type="Edm.Boolean">true</d:СуммаВключаетНДС><d:КратностьВзаиморасчетов m:type="Edm.Double">1</d:КратностьВзаиморасчетов><d:Комментарий>Заявка &lt;7&gt;</d:Комментарий><d:Услуги m:type="Collection(StandardODATA.Document_СчетНаОплатуПокупателю_Услуги_RowType)"><d:element m:type="StandardODATA.Document_СчетНаОплатуПокупателю_Услуги_RowType"><d:LineNumber>1</d:LineNumber><d:Номенклатура_Key>{item}</d:Номенклатура_Key><d:Содержание>Настройка</d:Содержание><d:Количество m:type="Edm.Double">1</d:Количество><d:Цена m:type="Edm.Double">1200</d:Цена><d:СтавкаНДС>НДС20</d:СтавкаНДС></d:element></d:Услуги></m:properties></content></entry>"#,
-        cp = cp.r#ref,
+        r#"<?xml version="1.0" encoding="UTF-8"?><entry xmlns="http://www.w3.org/2005/Atom" xmlns:d="http://schemas.microsoft.com/ado/2007/08/dataservices" xmlns:m="http://schemas.microsoft.com/ado/2007/08/dataservices/metadata"><category term="StandardODATA.Document_СчетНаОплатуПокупателю" scheme="http://schemas.microsoft.com/ado/2007/08/dataservices/scheme"/><content type="application/xml"><m:properties><d:Date>2025-09-10T10:00:00</d:Date><d:Контрагент>{cp}</d:Контрагент><d:Контрагент_Type>StandardODATA.Catalog_Контрагенты</d:Контрагент_Type><d:Организация_Key>{org}</d:Организация_Key><d:ВалютаДокумента_Key>{rouble}</d:ВалютаДокумента_Key><d:ДоговорКонтрагента_Key>{contract}</d:ДоговорКонтрагента_Key><d:СтруктурнаяЕдиница>{account}</d:СтруктурнаяЕдиница><d:СтруктурнаяЕдиница_Type>StandardODATA.Catalog_БанковскиеСчета</d:СтруктурнаяЕдиница_Type><d:СуммаВключаетНДС m:type="Edm.Boolean">true</d:СуммаВключаетНДС><d:УчитыватьНДС m:type="Edm.Boolean">true</d:УчитыватьНДС><d:КратностьВзаиморасчетов m:type="Edm.Int64">1</d:КратностьВзаиморасчетов><d:Комментарий>Заявка &lt;7&gt;</d:Комментарий><d:Услуги m:type="Collection(StandardODATA.Document_СчетНаОплатуПокупателю_Услуги_RowType)"><d:element m:type="StandardODATA.Document_СчетНаОплатуПокупателю_Услуги_RowType"><d:LineNumber>1</d:LineNumber><d:Номенклатура_Key>{item}</d:Номенклатура_Key><d:Содержание>Настройка</d:Содержание><d:Количество m:type="Edm.Double">1</d:Количество><d:Цена m:type="Edm.Double">1200</d:Цена><d:СтавкаНДС>НДС20</d:СтавкаНДС></d:element></d:Услуги></m:properties></content></entry>"#,
+        org = org.r#ref,
+        contract = contract.r#ref,
         item = item.r#ref
     );
     let (status, body) = send(

@@ -12,6 +12,7 @@ use rand::{Rng, SeedableRng};
 use serde::Serialize;
 
 use super::config::{Configuration, Faults, OnecConfig};
+use super::rules::Rules;
 use super::store::Infobase;
 
 /// Knobs that tests may turn while the simulator runs.
@@ -64,6 +65,8 @@ pub(crate) struct App {
     ib: RwLock<Infobase>,
     pub(crate) metadata: String,
     pub(crate) knobs: RwLock<Knobs>,
+    /// The configuration's business rules with this base's functional options.
+    pub(crate) rules: Rules,
     dice: Mutex<StdRng>,
     responses: AtomicU64,
     seed: u64,
@@ -84,6 +87,7 @@ impl App {
             password: config.password.clone(),
             ib: RwLock::new(ib),
             metadata,
+            rules: Rules::new(config),
             knobs: RwLock::new(Knobs {
                 latency: config.latency,
                 faults: config.faults.clone(),

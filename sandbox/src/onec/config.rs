@@ -1,6 +1,7 @@
 //! The 1C simulator's configuration: which 1C configuration to imitate, the demo data, the
 //! credentials, and the latency, fault and page-size knobs.
 
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 use std::net::SocketAddr;
 use std::str::FromStr;
@@ -52,6 +53,40 @@ impl Configuration {
             Configuration::Ut11 => "trade_demo",
             Configuration::Ut103 => "trade103_demo",
             Configuration::Esti => "esti_demo",
+        }
+    }
+
+    /// The functional options of the simulated base that decide the posting checks, with their
+    /// defaults (the options named in `conformance/onec/*-dump/RULES.md`). The defaults are the
+    /// simulator's choice of a typical working base, not evidence: a trading company with
+    /// several organizations, VAT, partners with counterparties, contracts, several currencies
+    /// off, agreements, automatic discounts, delivery, item characteristics and series off; for
+    /// УНФ several organizations and units of measure on, several departments and currency
+    /// accounting off. Options that no rule of the simulator reads are not listed.
+    pub fn default_functional_options(self) -> &'static [(&'static str, bool)] {
+        match self {
+            Configuration::Ut11 | Configuration::Ka | Configuration::Esti => &[
+                ("ИспользоватьНесколькоОрганизаций", true),
+                ("ИспользоватьУчетНДС", true),
+                ("ИспользоватьПартнеровИКонтрагентов", true),
+                ("ИспользоватьНесколькоВалют", false),
+                ("ИспользоватьРасширенныеВозможностиЗаказаКлиента", true),
+                ("ИспользоватьСоглашенияСКлиентами", false),
+                ("ИспользоватьДоговорыСКлиентами", true),
+                ("ИспользоватьАвтоматическиеСкидкиВПродажах", false),
+                ("ИспользоватьУправлениеДоставкой", false),
+                ("ИспользоватьХарактеристикиНоменклатуры", false),
+                ("ИспользоватьПричиныОтменыЗаказовКлиентов", false),
+                ("ИспользоватьСерииНоменклатурыСклад", false),
+            ],
+            Configuration::Unf => &[
+                ("ИспользоватьНесколькоОрганизаций", true),
+                ("УчетВРазличныхЕдиницахИзмерения", true),
+                ("УчетВалютныхОпераций", false),
+                ("УчетПоНесколькимПодразделениям", false),
+            ],
+            // УТ 10.3 has no functional options: its checks are coded (RULES.md).
+            Configuration::Ut103 => &[],
         }
     }
 
@@ -138,6 +173,14 @@ pub struct OnecConfig {
     pub page_cap: Option<usize>,
     /// Where to listen; `None` binds 127.0.0.1 on a free port.
     pub addr: Option<SocketAddr>,
+    /// Entity sets the publication leaves out (see [`OnecConfig::unpublish`]).
+    pub unpublished: BTreeSet<String>,
+    /// Functional options switched against the configuration's defaults (see
+    /// [`OnecConfig::functional_option`] and [`Configuration::default_functional_options`]).
+    pub functional_options: BTreeMap<String, bool>,
+    /// Whether a new `Document_ЗаказКлиента` written by POST gets the defaults `ОбработкаЗаполнения`
+    /// would fill (see [`OnecConfig::emulate_filling`]); on by default.
+    pub emulate_filling: bool,
 }
 
 impl Default for OnecConfig {
@@ -154,6 +197,9 @@ impl Default for OnecConfig {
             faults: Faults::default(),
             page_cap: None,
             addr: None,
+            unpublished: BTreeSet::new(),
+            functional_options: BTreeMap::new(),
+            emulate_filling: true,
         }
     }
 }
@@ -209,5 +255,50 @@ impl OnecConfig {
     pub fn page_cap(mut self, cap: Option<usize>) -> Self {
         self.page_cap = cap;
         self
+    }
+
+    /// Leaves these entity sets out of the publication, as an administrator who publishes only
+    /// part of a configuration does: they disappear from `$metadata`, the service document and
+    /// every route (404, code 6), and references into them are accepted as plain GUIDs.
+    pub fn unpublish(mut self, sets: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.unpublished.extend(sets.into_iter().map(Into::into));
+        self
+    }
+
+    /// Switches a functional option of the simulated base (e.g. `ИспользоватьСоглашенияСКлиентами`).
+    /// Options decide which required fields the posting check skips; see
+    /// [`Configuration::default_functional_options`] for the defaults.
+    pub fn functional_option(mut self, name: impl Into<String>, on: bool) -> Self {
+        self.functional_options.insert(name.into(), on);
+        self
+    }
+
+    /// Whether a POST of a new `Document_ЗаказКлиента` fills `Приоритет_Key` and empty
+    /// `Товары.ВариантОбеспечения` as the configuration's `ОбработкаЗаполнения` does. Whether a
+    /// real OData POST runs `ОбработкаЗаполнения` is not verified
+    /// (conformance/onec/ut11-dump/RULES.md, «Filling defaults»); turn this off to see the
+    /// posting refusals a base that does not fill would give.
+    pub fn emulate_filling(mut self, on: bool) -> Self {
+        self.emulate_filling = on;
+        self
+    }
+
+    /// The functional options in effect: the configuration's defaults with the overrides.
+    pub fn effective_functional_options(&self) -> BTreeSet<String> {
+        let mut on: BTreeSet<String> = self
+            .configuration
+            .default_functional_options()
+            .iter()
+            .filter(|(_, v)| *v)
+            .map(|(k, _)| (*k).to_owned())
+            .collect();
+        for (name, v) in &self.functional_options {
+            if *v {
+                on.insert(name.clone());
+            } else {
+                on.remove(name);
+            }
+        }
+        on
     }
 }

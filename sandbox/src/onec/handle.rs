@@ -102,7 +102,9 @@ impl OnecSandbox {
             .world
             .clone()
             .unwrap_or_else(|| demo::generate(config.seed, config.size));
-        let schema = Arc::new(Schema::for_configuration(config.configuration));
+        let schema = Arc::new(
+            Schema::for_configuration(config.configuration).unpublish(&config.unpublished),
+        );
         let mut ib = Infobase::new(schema, config.seed);
         populate(&mut ib, config.configuration, &world.onec, config.seed);
         let addr = config

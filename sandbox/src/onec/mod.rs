@@ -28,6 +28,7 @@ mod populate;
 mod query;
 mod render;
 mod routes;
+mod rules;
 mod schema;
 mod store;
 mod value;

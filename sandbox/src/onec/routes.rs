@@ -550,7 +550,9 @@ fn create(app: &App, set: &str, options: &Options, body: &[u8]) -> Result<Respon
     let parsed = write::parse_body(body)?;
     let mut ib = app.write();
     let def = writable(&ib, set)?.clone();
-    let obj = write::create(&mut ib, &def, &parsed)?;
+    let mut obj = write::create(&mut ib, &def, &parsed)?;
+    app.rules.on_create(&ib, &def, &mut obj);
+    app.rules.before_write(&ib, &def, &mut obj, true)?;
     let id = obj.id;
     ib.insert(set, obj);
     if def.kind == Kind::ExchangePlan {
@@ -575,6 +577,7 @@ fn update(
         .cloned()
         .ok_or_else(|| OdataError::not_found(set, key))?;
     write::apply(&ib, &def, &mut copy, &parsed)?;
+    app.rules.before_write(&ib, &def, &mut copy, false)?;
     ib.update(set, id, |obj| *obj = copy);
     render_object(app, &ib, &def, id, options, StatusCode::OK)
 }
@@ -605,14 +608,14 @@ fn post(app: &App, set: &str, key: &str, posting: bool) -> Result<Response, Odat
             ),
         ));
     }
-    let obj = ib
+    let mut copy = ib
         .get(set, id)
+        .cloned()
         .ok_or_else(|| OdataError::not_found(set, key))?;
     if posting {
-        write::check_posting(&def, obj)?;
+        app.rules.on_post(&ib, &def, &mut copy)?;
     }
-    ib.update(set, id, |obj| {
-        obj.set("Posted", Val::Bool(posting));
-    });
+    copy.set("Posted", Val::Bool(posting));
+    ib.update(set, id, |obj| *obj = copy);
     Ok(respond(StatusCode::OK, JSON, String::new()))
 }

@@ -1,8 +1,9 @@
 //! Writes: request bodies in JSON or Atom turned into property and tabular-section values,
 //! validated the way 1C answers them — every value must fit its EDM type, references must point
 //! at existing objects, composites must name an allowed type, every tabular row must carry
-//! `LineNumber` — and applied all at once or not at all. Tabular sections are replaced wholesale;
-//! unknown properties are ignored, as 1C ignores them.
+//! `LineNumber` — and applied all at once or not at all. Tabular sections are replaced wholesale.
+//! A property, tabular section or column the set does not publish is refused (400, code 10), as
+//! `$select` and `$filter` refuse unknown names.
 
 use std::collections::HashMap;
 
@@ -330,7 +331,13 @@ pub(crate) fn apply(
     let set = def.name.as_str();
     let mut values = obj.props.clone();
     for (name, v) in &body.props {
-        let Some(prop) = def.prop(name) else { continue };
+        // The real answer to a body naming an unknown property is not known: 1C answers
+        // `$select`/`$filter` with code 10 «Не найдено свойство…», and the simulator uses the same
+        // error for a write, so that a client writing a name the configuration lacks fails loudly
+        // instead of losing the value.
+        let prop = def
+            .prop(name)
+            .ok_or_else(|| OdataError::unknown_property(set, name))?;
         if prop.standard && !writable_standard(name) {
             continue;
         }
@@ -343,9 +350,9 @@ pub(crate) fn apply(
     }
     let mut tables = obj.tables.clone();
     for (name, rows) in &body.tables {
-        let Some(table) = def.table(name) else {
-            continue;
-        };
+        let table = def
+            .table(name)
+            .ok_or_else(|| OdataError::unknown_property(set, name))?;
         let mut out: Vec<Row> = Vec::with_capacity(rows.len());
         for (i, row) in rows.iter().enumerate() {
             let Some((_, line)) = row.iter().find(|(c, _)| c == "LineNumber") else {
@@ -361,7 +368,13 @@ pub(crate) fn apply(
             let mut values = Row::new();
             values.insert("LineNumber".to_owned(), line);
             for (c, v) in row {
-                let Some(col) = table.column(c) else { continue };
+                // The row's `Ref_Key` is the owner's key: accepted and ignored.
+                if c == "LineNumber" || c == "Ref_Key" {
+                    continue;
+                }
+                let col = table
+                    .column(c)
+                    .ok_or_else(|| OdataError::unknown_property(set, &format!("{name}/{c}")))?;
                 let val = coerce(col, v.incoming()).map_err(|r| {
                     invalid(set, &format!("{name}[{}].{c}", i + 1), &raw_text(v), &r)
                 })?;
@@ -422,18 +435,6 @@ pub(crate) fn create(ib: &mut Infobase, def: &SetDef, body: &Body) -> Result<Obj
         Kind::InformationRegister => {}
     }
     Ok(obj)
-}
-
-/// The business checks posting runs: a document without an organization cannot be posted.
-pub(crate) fn check_posting(def: &SetDef, obj: &Obj) -> Result<(), OdataError> {
-    if def.prop("Организация_Key").is_some() && obj.get("Организация_Key").is_none_or(Val::is_empty)
-    {
-        return Err(OdataError::internal(format!(
-            "Ошибка при вызове метода контекста (Записать): Не удалось провести \"{}\"! Поле \"Организация\" не заполнено",
-            def.name
-        )));
-    }
-    Ok(())
 }
 
 #[cfg(test)]

@@ -54,6 +54,11 @@ impl Cx<'_> {
     pub(crate) fn put(&mut self, set: &str, mut obj: Obj) {
         // The schema is shared, so holding it does not borrow the infobase.
         let schema = self.ib.schema.clone();
+        // A partial publication leaves the set out: the base still has its objects, but the
+        // simulator only keeps what it serves (references to them stay plain GUIDs).
+        if schema.is_unpublished(set) {
+            return;
+        }
         let def = schema
             .set(set)
             .unwrap_or_else(|| panic!("populate writes only published sets, not {set}"));
@@ -67,6 +72,9 @@ impl Cx<'_> {
 
     /// A register record with an internal id.
     pub(crate) fn record(&mut self, set: &str, props: Vec<(&str, Val)>) {
+        if self.ib.schema.is_unpublished(set) {
+            return;
+        }
         if let Some(def) = self.ib.schema.clone().set(set) {
             let mut obj = Obj::default();
             for (k, v) in &props {

@@ -313,6 +313,17 @@ pub(super) fn populate(cx: &mut Cx<'_>, snap: &Snapshot, flavour: Flavour) {
                 opt_text(item.full_name.as_deref().or(Some(&item.name))),
             )
             .set("ТипНоменклатуры", text(kind))
+            // Services are sold with a certificate of work done, so order rows of them need
+            // `Содержание` (ut11-dump/RULES.md, ЗаказКлиента rule 4). The enum's values are not
+            // in the fixture; the value name is the configuration's as remembered.
+            .set(
+                "ВариантОформленияПродажи",
+                text(if item.is_service {
+                    "АктВыполненныхРабот"
+                } else {
+                    "РеализацияТоваровУслуг"
+                }),
+            )
             .set("ЕдиницаИзмерения_Key", unit_ref(cx, item.unit.as_deref()))
             .set(
                 "СтавкаНДС_Key",

@@ -271,6 +271,17 @@ impl Schema {
             return self;
         }
         self.sets.retain(|s| !sets.contains(&s.name));
+        // References into a left-out set lose their target: no navigation property, no link,
+        // no existence check (the capture shows navigation properties only for published
+        // targets: conformance/onec/DUMPS.md, "Conventions").
+        for set in &mut self.sets {
+            let columns = set.tables.iter_mut().flat_map(|t| t.columns.iter_mut());
+            for p in set.props.iter_mut().chain(columns) {
+                if p.name != "Ref_Key" && p.target.as_ref().is_some_and(|t| sets.contains(t)) {
+                    p.target = None;
+                }
+            }
+        }
         self.index = self
             .sets
             .iter()
@@ -281,9 +292,9 @@ impl Schema {
         self
     }
 
-    /// Whether a set comes from the real metadata (as opposed to the simulator's own text).
-    pub(crate) fn is_real(&self, set: &str) -> bool {
-        self.from_fixture.contains(set)
+    /// Whether a partial publication leaves this set out.
+    pub(crate) fn is_unpublished(&self, set: &str) -> bool {
+        self.unpublished.contains(set)
     }
 
     pub(crate) fn set(&self, name: &str) -> Option<&SetDef> {
