@@ -325,6 +325,10 @@ pub struct SandboxArgs {
     /// Share of Okdesk and 1C requests that fail with a server error (0.0 to 1.0).
     #[arg(long, default_value_t = 0.0, value_name = "F")]
     pub fault_rate: f64,
+    /// Leave an entity set out of the simulated 1C publication (repeatable), to see what a partial
+    /// «Стандартный интерфейс OData» does: `--unpublish Catalog_Партнеры`.
+    #[arg(long, value_name = "SET")]
+    pub unpublish: Vec<String>,
     /// Where to write the ready config for the simulators.
     #[arg(long, default_value = "okdesk-1c.sandbox.toml", value_name = "FILE")]
     pub write_config: PathBuf,

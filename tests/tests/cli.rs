@@ -65,6 +65,7 @@ fn options(configuration: ConfigurationArg) -> SimOptions {
         latency: Duration::ZERO,
         rate_limit: None,
         fault_rate: 0.0,
+        unpublished: Vec::new(),
     }
 }
 
@@ -383,6 +384,119 @@ async fn push_reports_json_and_exit_codes() {
     let o = run(&["--config", cfg, "push"]).await;
     assert!(o.out.contains("entity") && o.out.contains("created") && o.out.contains("total"));
     assert!(o.out.contains("Ошибки"), "{}", o.out);
+}
+
+/// The sets the real УТ 11 capture (`conformance/onec/ut11-trade-demo`) publishes.
+fn capture_sets() -> Vec<String> {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../conformance/onec/ut11-trade-demo/msg001_metadata.xml");
+    let text = std::fs::read_to_string(path).unwrap();
+    text.split("<EntitySet Name=\"")
+        .skip(1)
+        .filter_map(|s| s.split('"').next())
+        .map(str::to_owned)
+        .collect()
+}
+
+/// A base published like the real УТ 11 capture (counterparties, items and orders, but no
+/// partners, contacts, contracts, organizations or bank accounts): push syncs what is published,
+/// names each kind it cannot read with its set, and exits 1; `check` says what each job can do.
+#[tokio::test]
+async fn a_partial_publication_like_the_real_capture_pushes_what_is_published() {
+    let published = capture_sets();
+    assert!(published.iter().any(|s| s == "Catalog_Контрагенты"));
+    let unpublished: Vec<String> = [
+        "Catalog_Партнеры",
+        "Catalog_КонтактныеЛицаПартнеров",
+        "Catalog_ДоговорыКонтрагентов",
+        "Catalog_Организации",
+        "Catalog_БанковскиеСчетаОрганизаций",
+        "Catalog_КлассификаторБанков",
+        "Catalog_Пользователи",
+        "Catalog_СтавкиНДС",
+        "Catalog_ВидыКонтактнойИнформации",
+        "Catalog_УпаковкиЕдиницыИзмерения",
+        "Document_СчетНаОплатуКлиенту",
+    ]
+    .into_iter()
+    .map(str::to_owned)
+    .collect();
+    for set in &unpublished {
+        assert!(!published.contains(set), "the capture publishes {set}");
+    }
+    let mut opts = options(ConfigurationArg::Ut11);
+    opts.unpublished = unpublished;
+    let sims = sims::start(&opts).await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("okdesk-1c.toml");
+    sims::write_config(&sims, &config, &dir.path().join("state.db")).unwrap();
+    let cfg = config.to_str().unwrap();
+
+    let o = run(&["--config", cfg, "--json", "check"]).await;
+    let v = o.json();
+    assert_eq!(o.code, 1, "{v}");
+    assert_eq!(v["onec"]["jobs"]["push"]["can_run"], "partly", "{v}");
+    assert_eq!(v["onec"]["jobs"]["bill"]["can_run"], "no", "{v}");
+    assert_eq!(v["onec"]["jobs"]["pull"]["can_run"], "unsupported", "{v}");
+
+    let o = run(&["--config", cfg, "plan", "push"]).await;
+    assert_eq!(o.code, 1, "{}{}", o.out, o.err);
+    assert!(o.out.contains("Not published in 1C"), "{}", o.out);
+    assert!(
+        o.out.contains("Catalog_КонтактныеЛицаПартнеров"),
+        "{}",
+        o.out
+    );
+
+    let o = run(&["--config", cfg, "--json", "push"]).await;
+    let v = o.json();
+    assert_eq!(o.code, 1, "{v}");
+    assert!(
+        v["counts"]["companies"]["created"].as_u64().unwrap() > 0,
+        "{v}"
+    );
+    let unread: Vec<(String, String)> = v["failures"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["key"].as_str().is_some_and(|k| k.starts_with("Catalog_")))
+        .map(|f| {
+            (
+                f["entity"].as_str().unwrap().to_owned(),
+                f["key"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    assert!(
+        unread.contains(&("contacts".into(), "Catalog_КонтактныеЛицаПартнеров".into())),
+        "{unread:?}"
+    );
+    assert!(
+        unread.contains(&("agreements".into(), "Catalog_ДоговорыКонтрагентов".into())),
+        "{unread:?}"
+    );
+    // Each kind is reported once, and the message says how to publish the set.
+    assert_eq!(unread.iter().filter(|(e, _)| e == "contacts").count(), 1);
+    let message = v["failures"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["entity"] == "contacts")
+        .unwrap()["message"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert!(message.contains("интерфейса OData"), "{message}");
+    // Push never reads what it does not need: the bank accounts are not even asked for.
+    let stats = sims.onec.as_ref().unwrap().server.stats();
+    assert!(
+        !stats
+            .by_request
+            .keys()
+            .any(|k| k.contains("БанковскиеСчета") || k.contains("СтавкиНДС")),
+        "{:?}",
+        stats.by_request.keys().collect::<Vec<_>>()
+    );
 }
 
 #[tokio::test]

@@ -3,11 +3,14 @@
 //! API-токен» — plus, for 1C, the configuration `$metadata` looks like and whatever the layout needs
 //! that the base does not publish.
 
+use std::collections::BTreeMap;
 use std::io::Write;
 
 use anyhow::Result;
 use okdesk_client::{OkdeskClient, Query};
+use onec_adapter::layout::CompanySource;
 use onec_adapter::odata::{CheckOutcome, OdataClient};
+use onec_adapter::{Job, Layout, Metadata};
 use serde::Serialize;
 
 use crate::config::{Configuration, OnecSource, Settings};
@@ -46,6 +49,72 @@ pub struct SideCheck {
     /// 1C only: what the layout needs that the base lacks.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub missing: Option<Vec<String>>,
+    /// 1C only: per job (`push`, `pull`, `bill`), whether it can run against this publication
+    /// and what it would leave out.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub jobs: Option<BTreeMap<&'static str, JobCheck>>,
+}
+
+/// What one job can do against a base's publication.
+#[derive(Debug, Clone, Serialize)]
+pub struct JobCheck {
+    /// `yes` (everything it needs is published), `partly` (some kinds or fields are left out),
+    /// `no` (what it cannot do without is not published) or `unsupported` (the configuration has no
+    /// document for it).
+    pub can_run: &'static str,
+    /// What the job skips, each with the set and how to publish it.
+    pub skipped: Vec<String>,
+    /// Optional names the base lacks (read as empty).
+    pub warnings: Vec<String>,
+}
+
+/// Judges what each job can do against `meta`.
+fn jobs_check(layout: &Layout, meta: &Metadata) -> BTreeMap<&'static str, JobCheck> {
+    let companies = match layout.companies_from {
+        CompanySource::Counterparties => "counterparties",
+        CompanySource::Partners => "partners",
+    };
+    let mut out = BTreeMap::new();
+    for job in Job::ALL {
+        let publication = layout.publication(meta, job);
+        // The sections a job cannot do without; `None` when the configuration has no document
+        // for it.
+        let vital: Option<Vec<&str>> = match job {
+            Job::Push => Some(vec![companies]),
+            Job::Pull => match (&layout.task, &layout.time_sheet) {
+                (None, None) => None,
+                (Some(_), _) => Some(vec!["task"]),
+                (None, Some(_)) => Some(vec!["time_sheet"]),
+            },
+            Job::Bill => layout
+                .invoice
+                .as_ref()
+                .map(|_| vec!["invoice", "organizations"]),
+        };
+        let can_run = match &vital {
+            None => "unsupported",
+            Some(v) if v.iter().any(|s| publication.is_skipped(s)) => "no",
+            Some(_) if publication.skipped.is_empty() && publication.warnings.is_empty() => "yes",
+            Some(_) => "partly",
+        };
+        out.insert(
+            job.as_str(),
+            JobCheck {
+                can_run,
+                skipped: publication
+                    .skipped
+                    .iter()
+                    .map(|s| format!("{}: {}", s.section, s.message))
+                    .collect(),
+                warnings: publication
+                    .warnings
+                    .iter()
+                    .map(ToString::to_string)
+                    .collect(),
+            },
+        );
+    }
+    out
 }
 
 impl SideCheck {
@@ -56,6 +125,7 @@ impl SideCheck {
             configuration: None,
             detected: None,
             missing: None,
+            jobs: None,
         }
     }
 
@@ -141,6 +211,7 @@ pub async fn check_odata(s: &Settings, client: &OdataClient) -> SideCheck {
                 .map(ToString::to_string)
                 .collect();
             side.missing = Some(problems);
+            side.jobs = Some(jobs_check(adapter.layout(), &meta));
         }
         Err(e) => {
             side.missing = Some(vec![format!("{e:#}")]);
@@ -224,6 +295,20 @@ pub fn print_human(out: &mut dyn Write, r: &CheckReport) -> std::io::Result<()> 
             )?;
             for m in missing {
                 writeln!(out, "      - {m}")?;
+            }
+        }
+    }
+    if let Some(jobs) = &r.onec.jobs {
+        for (job, check) in jobs {
+            let verdict = match check.can_run {
+                "yes" => "можно запускать",
+                "partly" => "можно запускать, но часть данных не читается",
+                "no" => "нельзя запускать: не опубликовано необходимое",
+                _ => "не поддерживается этой конфигурацией",
+            };
+            writeln!(out, "      {job}: {verdict}")?;
+            for s in &check.skipped {
+                writeln!(out, "        - {s}")?;
             }
         }
     }

@@ -51,6 +51,7 @@ pub async fn run(ctx: &Ctx<'_>, out: &mut dyn Write, a: &DemoArgs) -> Result<u8>
         latency: Duration::ZERO,
         rate_limit: None,
         fault_rate: 0.0,
+        unpublished: Vec::new(),
     };
     let sims = sims::start(&opts).await?;
     let written = sims::write_config(

@@ -32,6 +32,7 @@ pub async fn run(ctx: &Ctx<'_>, out: &mut dyn Write, a: &SandboxArgs) -> Result<
         latency: Duration::from_millis(a.latency_ms),
         rate_limit: a.rate_limit,
         fault_rate: a.fault_rate,
+        unpublished: a.unpublish.clone(),
     };
     let sims = sims::start(&opts).await?;
     let state = a.write_config.with_extension("db");

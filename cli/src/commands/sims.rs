@@ -30,6 +30,9 @@ pub struct SimOptions {
     pub rate_limit: Option<u32>,
     /// Share of failing requests.
     pub fault_rate: f64,
+    /// Entity sets the 1C simulator leaves out of its publication, as a base whose administrator
+    /// did not tick them in «Стандартный интерфейс OData» does.
+    pub unpublished: Vec<String>,
 }
 
 /// The 1C simulator's address and login.
@@ -112,6 +115,7 @@ async fn start_onec(o: &SimOptions, world: &DemoWorld) -> Result<OnecHandle, Str
     if o.fault_rate > 0.0 {
         config = config.faults(OnecFaults::server_errors(o.fault_rate));
     }
+    config = config.unpublish(o.unpublished.iter().cloned());
     config.addr = addr(o.onec_port);
     let server = OnecSandbox::start(config)
         .await

@@ -42,6 +42,7 @@ impl World {
             latency: std::time::Duration::ZERO,
             rate_limit: None,
             fault_rate: 0.0,
+            unpublished: Vec::new(),
         };
         World::with(sims::start(&options).await.unwrap())
     }
