@@ -155,19 +155,25 @@ pub(crate) fn sets(fixture: &Fixture) -> Result<Vec<SetDef>, FixtureError> {
             }
             b"PropertyRef" => {
                 if let (Some(t), Some(n)) = (&in_type, attr("Name")) {
-                    types.get_mut(t).map(|t| t.key.push(n));
+                    if let Some(t) = types.get_mut(t) {
+                        t.key.push(n);
+                    }
                 }
             }
             b"Property" => {
                 if let (Some(t), Some(n), Some(ty)) = (&in_type, attr("Name"), attr("Type")) {
-                    types.get_mut(t).map(|t| t.props.push((n, ty)));
+                    if let Some(t) = types.get_mut(t) {
+                        t.props.push((n, ty));
+                    }
                 }
             }
             b"NavigationProperty" => {
                 if let (Some(t), Some(n), Some(r)) = (&in_type, attr("Name"), attr("Relationship"))
                 {
                     let r = r.strip_prefix("StandardODATA.").unwrap_or(&r).to_owned();
-                    types.get_mut(t).map(|t| t.navs.push((n, r)));
+                    if let Some(t) = types.get_mut(t) {
+                        t.navs.push((n, r));
+                    }
                 }
             }
             b"Association" => in_association = attr("Name"),
