@@ -357,6 +357,7 @@ impl FakeOnec {
                 snapshot,
                 vat_rates,
                 diagnostics: Vec::new(),
+                currency: None,
             },
             inner: Mutex::new(OnecInner::default()),
             requests: AtomicU64::new(0),

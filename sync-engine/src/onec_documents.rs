@@ -156,10 +156,21 @@ impl OnecDocuments for OdataDocuments {
         let mut diagnostics = mapped.diagnostics;
         diagnostics.append(&mut warnings);
         diagnostics.extend(vat.diagnostics);
+        // The national currency, found by its code, where the document needs a currency.
+        let currency = self.layout().invoice.as_ref().and_then(|i| {
+            let set = i.currency_set.as_ref()?;
+            data.sets.get(set)?.iter().find_map(|o| {
+                let code = o.text("Code")?;
+                (code.trim() == i.currency_code)
+                    .then(|| o.ref_key().ok().flatten())
+                    .flatten()
+            })
+        });
         Ok(OnecReference {
             snapshot: mapped.value,
             vat_rates: vat.value,
             diagnostics,
+            currency,
         })
     }
 

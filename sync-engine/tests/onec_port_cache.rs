@@ -8,12 +8,14 @@ use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
 
 use onec_adapter::odata::OdataClient;
-use onec_adapter::{Adapter, RawDataset};
+use onec_adapter::{Adapter, Job, Publication, RawDataset};
 use onec_model::Ref;
 use sandbox::demo::{generate, DemoSize};
 use sandbox::onec::{Configuration, OnecConfig, OnecSandbox};
 use sync_engine::onec::OdataOnecPort;
-use sync_engine::ports::{OnecPort, OnecRead, RawCache, RawCacheStore};
+use sync_engine::ports::{
+    publication_diagnostics, OnecPort, OnecRead, RawCache, RawCacheStore, UnreadKind,
+};
 use sync_engine::state::RawCacheHandle;
 use sync_engine::StateStore;
 
@@ -30,10 +32,17 @@ async fn start(configuration: &str) -> (OnecSandbox, OdataClient, Arc<dyn Adapte
     (sim, client, adapter_of(configuration))
 }
 
-/// The old way: every set the layout needs read whole into memory, then mapped.
+/// The sets push reads from this base: what its `$metadata` publishes of push's needs.
+async fn push_sets(client: &OdataClient, adapter: &dyn Adapter) -> Publication {
+    let meta = client.metadata().await.unwrap();
+    adapter.layout().publication(&meta, Job::Push)
+}
+
+/// The old way: every set push needs read whole into memory, then mapped.
 async fn read_in_memory(client: &OdataClient, adapter: &dyn Adapter) -> OnecRead {
+    let publication = push_sets(client, adapter).await;
     let mut data = RawDataset::default();
-    for read in adapter.layout().entity_sets_to_read() {
+    for read in &publication.reads {
         let select: Vec<&str> = read.select.iter().map(String::as_str).collect();
         let mut query = client.query(&read.set).select(&select);
         if read.register {
@@ -43,10 +52,16 @@ async fn read_in_memory(client: &OdataClient, adapter: &dyn Adapter) -> OnecRead
             .insert(read.set.clone(), query.fetch().await.unwrap());
     }
     let mapped = adapter.map(&data);
+    let mut diagnostics = publication_diagnostics(adapter.layout(), &publication);
+    diagnostics.extend(mapped.diagnostics);
     OnecRead {
         snapshot: mapped.value,
-        diagnostics: mapped.diagnostics,
-        unread: Vec::new(),
+        diagnostics,
+        unread: publication
+            .skipped
+            .iter()
+            .filter_map(|s| UnreadKind::from_skipped(adapter.layout(), s))
+            .collect(),
     }
 }
 
@@ -69,7 +84,7 @@ async fn mapping_from_the_cache_equals_mapping_in_memory_for_every_configuration
 #[tokio::test]
 async fn a_second_read_costs_the_scans_an_edit_one_row_and_deletions_leave_the_cache() {
     let (sim, client, adapter) = start("esti").await;
-    let sets = adapter.layout().entity_sets_to_read();
+    let sets = push_sets(&client, adapter.as_ref()).await.reads;
     let port = OdataOnecPort::new(adapter.clone(), client);
     let state = Mutex::new(StateStore::open_in_memory().unwrap());
     let read = |label: &'static str| {
@@ -90,11 +105,9 @@ async fn a_second_read_costs_the_scans_an_edit_one_row_and_deletions_leave_the_c
 
     let (second, requests) = read("second").await;
     assert_eq!(second, first);
-    assert_eq!(
-        requests,
-        sets.len() as u64,
-        "a second read is the scans only"
-    );
+    // One `$metadata` (what the base publishes), then one version scan per set.
+    let scans = sets.len() as u64 + 1;
+    assert_eq!(requests, scans, "a second read is the scans only");
 
     let set = "Catalog_КонтактныеЛицаПартнеров";
     let contact = first.snapshot.contacts[0].r#ref;
@@ -105,7 +118,7 @@ async fn a_second_read_costs_the_scans_an_edit_one_row_and_deletions_leave_the_c
     )
     .unwrap();
     let (third, requests) = read("third").await;
-    assert_eq!(requests, sets.len() as u64 + 1, "an edit costs one fetch");
+    assert_eq!(requests, scans + 1, "an edit costs one fetch");
     let edited = third
         .snapshot
         .contacts
@@ -118,7 +131,7 @@ async fn a_second_read_costs_the_scans_an_edit_one_row_and_deletions_leave_the_c
     let cached_before = state.lock().unwrap().cached_versions(set).unwrap().len();
     sim.delete(set, contact).unwrap();
     let (fourth, requests) = read("fourth").await;
-    assert_eq!(requests, sets.len() as u64);
+    assert_eq!(requests, scans);
     assert!(fourth.snapshot.contacts.iter().all(|c| c.r#ref != contact));
     assert_eq!(
         fourth.snapshot.contacts.len() + 1,

@@ -160,6 +160,27 @@ async fn bill_into_each_configuration_simulator_uploads_one_pdf_per_invoice() {
             created,
             "{conf:?}: one document per invoice"
         );
+        // Posted where the configuration posts it: the simulator ran the real configuration's
+        // fill checks and posting rules (conformance/onec/*/RULES.md) and accepted it. УТ 10.3's
+        // invoice cannot be posted; its write rules ran on the write itself.
+        let posted = layout.follow_up.as_ref().map_or(layout.post, |f| f.post);
+        for d in &invoices {
+            assert_eq!(
+                d.get("Posted").and_then(serde_json::Value::as_bool),
+                Some(posted),
+                "{conf:?}: {printed_set} {:?}",
+                d.text("Number")
+            );
+        }
+        if layout.follow_up.is_some() && layout.post {
+            for order in s.onec.documents(&layout.set).unwrap() {
+                assert_eq!(
+                    order.get("Posted").and_then(serde_json::Value::as_bool),
+                    Some(true),
+                    "{conf:?}: the order is posted"
+                );
+            }
+        }
         // Each uploaded PDF names its 1C number and reads the total in words.
         let mut checked = 0;
         for id in s.okdesk.issue_ids() {

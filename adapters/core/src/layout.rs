@@ -784,6 +784,18 @@ pub struct InvoiceLayout {
     /// The currency reference (filled from the context).
     #[serde(default)]
     pub currency: Option<String>,
+    /// The currency catalog, read to find the national currency when the config names none
+    /// (`Catalog_Валюты`). УТ 10.3 requires «Валюта документа» on every write.
+    #[serde(default)]
+    pub currency_set: Option<String>,
+    /// The national currency's code in that catalog (ОКВ «643», the code 1C gives the rouble).
+    #[serde(default = "d_rouble")]
+    pub currency_code: String,
+    /// Whether the document cannot be written without a contract (УТ 10.3: «Договор контрагента»
+    /// is required whenever the buyer is a counterparty). An issue without an Okdesk agreement then
+    /// takes the buyer's only buyer contract.
+    #[serde(default)]
+    pub contract_required: bool,
     /// The responsible user (filled from the context).
     #[serde(default)]
     pub responsible: Option<String>,
@@ -1159,6 +1171,9 @@ impl Layout {
     }
 }
 
+fn d_rouble() -> String {
+    "643".into()
+}
 fn d_description() -> String {
     "Description".into()
 }

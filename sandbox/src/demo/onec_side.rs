@@ -491,7 +491,11 @@ fn items(seed: u64) -> Vec<Item> {
                 Some(_) => VatRate::Twenty,
             }),
             unit: Some(p.unit.to_owned()),
-            unit_ref: None,
+            // The same reference the 1C simulator gives the unit of this name (populate `derived`).
+            unit_ref: Some(Ref::derived(
+                &format!("okdesk-1c/onec-sim/{seed}/unit"),
+                p.unit,
+            )),
             deletion_mark: false,
         })
         .collect()

@@ -98,6 +98,30 @@ fn line_vat(line: &ServiceLine, item: Option<&Item>, policy: &BillPolicy) -> Vat
     item.and_then(|i| i.vat_rate).unwrap_or(policy.default_vat)
 }
 
+/// The contract to bill a buyer under when the issue names none: its only live contract with a
+/// buyer (kind `СПокупателем`, or no kind), or why there is none to choose.
+fn buyer_contract(snapshot: &Snapshot, buyer: Ref) -> Result<&onec_model::Contract, String> {
+    let candidates: Vec<&onec_model::Contract> = snapshot
+        .contracts
+        .iter()
+        .filter(|c| c.owner == Some(buyer) && !c.deletion_mark)
+        .filter(|c| c.kind.as_deref().is_none_or(|k| k == "СПокупателем"))
+        .collect();
+    match candidates.as_slice() {
+        [one] => Ok(one),
+        [] => Err(
+            "1С не запишет счет без договора контрагента, а у клиента нет договора с \
+             покупателем; заведите договор в 1С или укажите договор в заявке Okdesk"
+                .to_owned(),
+        ),
+        many => Err(format!(
+            "1С не запишет счет без договора контрагента, а у клиента {} договоров с покупателем; \
+             укажите договор в заявке Okdesk",
+            many.len()
+        )),
+    }
+}
+
 /// Builds the invoice of a paid issue.
 pub fn build_invoice(
     card: &IssueCard,
@@ -105,6 +129,7 @@ pub fn build_invoice(
     view: &StateView,
     snapshot: &Snapshot,
     policy: &BillPolicy,
+    contract_required: bool,
     date: NaiveDateTime,
 ) -> Result<BuiltInvoice, BillError> {
     let mut notes = Vec::new();
@@ -143,6 +168,24 @@ pub fn build_invoice(
         }
         r
     });
+    let contract = match contract {
+        None if contract_required => {
+            let chosen = buyer_contract(snapshot, buyer).map_err(|message| BillError {
+                field: "agreement_id",
+                message: format!("заявка #{id}: {message}"),
+            })?;
+            notes.push(Note {
+                issue_id: id,
+                field: "agreement_id",
+                message: format!(
+                    "Заявка #{id}: в Okdesk нет договора, а 1С требует договор контрагента: взят единственный договор с покупателем «{}».",
+                    chosen.title
+                ),
+            });
+            Some(chosen.r#ref)
+        }
+        other => other,
+    };
     let org = organization(snapshot, policy)?;
     let generic = policy.generic_item.as_deref().and_then(|g| {
         g.parse::<Ref>()

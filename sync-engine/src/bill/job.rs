@@ -389,14 +389,28 @@ impl BillJob {
             let r = self.reference(reference).await?;
             let now = chrono::Local::now().naive_local();
             let date = now.with_nanosecond_zero();
-            let built = build_invoice(&card, &services, &view, &r.snapshot, &self.policy, date)
-                .map_err(|e| Failure::Data("invoices", e))?;
+            let contract_required = self
+                .onec
+                .layout()
+                .invoice
+                .as_ref()
+                .is_some_and(|i| i.contract_required);
+            let built = build_invoice(
+                &card,
+                &services,
+                &view,
+                &r.snapshot,
+                &self.policy,
+                contract_required,
+                date,
+            )
+            .map_err(|e| Failure::Data("invoices", e))?;
             report
                 .warnings
                 .extend(built.notes.iter().map(|n| n.message.clone()));
             let cx = InvoiceContext {
                 vat_rates: r.vat_rates.clone(),
-                currency: self.policy.currency,
+                currency: self.policy.currency.or(r.currency),
                 responsible: self.policy.responsible,
                 payment_date: None,
             };

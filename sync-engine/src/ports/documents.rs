@@ -23,6 +23,8 @@ pub struct OnecReference {
     pub vat_rates: BTreeMap<VatRate, Ref>,
     /// What could not be mapped cleanly.
     pub diagnostics: Vec<Diagnostic>,
+    /// The national currency's ref, where the layout names a currency catalog.
+    pub currency: Option<Ref>,
 }
 
 /// A query for documents by one field: `field eq value` or `substringof(value, field)`.

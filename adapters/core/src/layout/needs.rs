@@ -411,6 +411,10 @@ fn documents(l: &Layout, n: &mut Needs) {
             n.opt(k, s, f, false);
         }
         n.constants("invoice.header", s, None, &i.header);
+        if let Some(c) = &i.currency_set {
+            n.set("invoice.currency_set", c, true);
+            n.field("invoice.currency_set", c, "Code", true);
+        }
         if let (Some(b), Some(_)) = (&i.bank_account, &i.bank_account_type) {
             n.field("invoice.bank_account_type", s, &format!("{b}_Type"), false);
         }
