@@ -374,3 +374,93 @@ pub(super) fn publication(l: &Layout, meta: &Metadata, job: Job) -> Publication 
 pub(super) fn unchecked(l: &Layout, job: Job) -> Vec<SetRead> {
     sets_to_read_where(l, |n| section_jobs(section_of(n)).contains(&job))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ut11() -> (Layout, Metadata) {
+        let layout = Layout::from_toml(include_str!("../../../ut11/src/layout.toml")).unwrap();
+        let meta = crate::odata::edmx::parse(include_bytes!(
+            "../../../../conformance/onec/ut11-dump/metadata.xml"
+        ))
+        .unwrap();
+        (layout, meta)
+    }
+
+    #[test]
+    fn the_real_configuration_publishing_everything_skips_nothing() {
+        let (layout, meta) = ut11();
+        for job in Job::ALL {
+            let p = layout.publication(&meta, job);
+            assert!(p.skipped.is_empty(), "{job:?}: {:?}", p.skipped);
+            assert!(p.warnings.is_empty(), "{job:?}: {:?}", p.warnings);
+        }
+        let push = layout.publication(&meta, Job::Push);
+        let sets: Vec<&str> = push.reads.iter().map(|r| r.set.as_str()).collect();
+        for not_for_push in [
+            "Catalog_БанковскиеСчетаОрганизаций",
+            "Catalog_СтавкиНДС",
+            "Catalog_Номенклатура",
+            "Catalog_Организации",
+            "Catalog_Пользователи",
+        ] {
+            assert!(!sets.contains(&not_for_push), "{sets:?}");
+        }
+        assert!(sets.contains(&"Catalog_Контрагенты"));
+    }
+
+    #[test]
+    fn a_missing_owner_catalog_skips_its_dependants_and_a_missing_field_is_a_warning() {
+        let (layout, mut meta) = ut11();
+        meta.entity_sets.remove("Catalog_Партнеры");
+        meta.entity_sets
+            .get_mut("Catalog_Контрагенты")
+            .unwrap()
+            .properties
+            .retain(|p| p.name != "КПП");
+        let p = layout.publication(&meta, Job::Push);
+        let partners = p.skipped.iter().find(|s| s.section == "partners").unwrap();
+        assert_eq!(partners.set, "Catalog_Партнеры");
+        assert!(partners.message.contains("не опубликован"), "{partners:?}");
+        let contacts = p.skipped.iter().find(|s| s.section == "contacts").unwrap();
+        assert_eq!(contacts.because_of.as_deref(), Some("partners"));
+        assert!(!p.is_skipped("counterparties") && !p.is_skipped("contracts"));
+        assert!(p
+            .warnings
+            .iter()
+            .any(|w| w.set == "Catalog_Контрагенты" && w.field.as_deref() == Some("КПП")));
+        let read = p
+            .reads
+            .iter()
+            .find(|r| r.set == "Catalog_Контрагенты")
+            .unwrap();
+        assert!(!read.select.contains(&"КПП".to_owned()));
+        assert!(!p
+            .reads
+            .iter()
+            .any(|r| r.set == "Catalog_КонтактныеЛицаПартнеров"));
+    }
+
+    #[test]
+    fn a_missing_name_skips_the_section_and_names_the_property() {
+        let (layout, mut meta) = ut11();
+        meta.entity_sets
+            .get_mut("Catalog_Контрагенты")
+            .unwrap()
+            .properties
+            .retain(|p| p.name != "Description");
+        let p = layout.publication(&meta, Job::Push);
+        let c = p
+            .skipped
+            .iter()
+            .find(|s| s.section == "counterparties")
+            .unwrap();
+        assert_eq!(c.field.as_deref(), Some("Description"));
+        assert!(c.message.contains("Description"), "{}", c.message);
+        // Everything that hangs on the companies goes with them.
+        for dependant in ["contacts", "contracts"] {
+            assert!(p.is_skipped(dependant), "{dependant}: {:?}", p.skipped);
+        }
+    }
+}
