@@ -53,17 +53,43 @@ fn an_unknown_element_in_data_is_named_with_its_place() {
 }
 
 #[test]
-fn an_element_nested_in_a_column_is_rejected() {
+fn a_column_holding_elements_is_skipped_and_the_rest_reads() {
+    // Unknown or structured columns (a value storage, say) are not ours to read: skipped, never
+    // fatal, in both the platform's `<Row>` shape and the older repeated-section shape.
+    for body in [
+        GOOD.replace(
+            "<v8:Description>Альфа</v8:Description>",
+            "<v8:Товары><v8:Row><v8:Цена><v8:Сумма>1</v8:Сумма></v8:Цена><v8:Количество>2</v8:Количество></v8:Row></v8:Товары><v8:Description>Альфа</v8:Description>",
+        ),
+        GOOD.replace(
+            "<v8:Description>Альфа</v8:Description>",
+            "<v8:Товары><v8:Цена><v8:Сумма>1</v8:Сумма></v8:Цена><v8:Количество>2</v8:Количество></v8:Товары><v8:Description>Альфа</v8:Description>",
+        ),
+    ] {
+        let read = read_all(&file(&body)).unwrap();
+        let o = &read.dataset.sets["Catalog_Контрагенты"][0];
+        assert_eq!(o.text("Description").as_deref(), Some("Альфа"));
+        let rows = o.table("Товары");
+        assert_eq!(rows.len(), 1);
+        assert!(!rows[0].contains_key("Цена"));
+        assert_eq!(rows[0]["Количество"].as_text().as_deref(), Some("2"));
+    }
+}
+
+#[test]
+fn rows_in_the_platforms_shape_read_with_line_numbers() {
     let body = GOOD.replace(
         "<v8:Description>Альфа</v8:Description>",
-        "<v8:Товары><v8:Цена><v8:Сумма>1</v8:Сумма></v8:Цена></v8:Товары>",
+        "<v8:Description>Альфа</v8:Description><v8:КонтактнаяИнформация><v8:Row><v8:Тип>Телефон</v8:Тип><v8:Представление>41-93-62</v8:Представление></v8:Row><v8:Row><v8:Тип>АдресЭлектроннойПочты</v8:Тип><v8:Представление>a@b.example</v8:Представление></v8:Row></v8:КонтактнаяИнформация><v8:Пустая/>",
     );
-    let err = read_all(&file(&body)).unwrap_err();
-    assert!(
-        matches!(&err, XmlError::UnexpectedElement { element, .. } if element == "Сумма"),
-        "{err:?}"
+    let read = read_all(&file(&body)).unwrap();
+    let rows = read.dataset.sets["Catalog_Контрагенты"][0].table("КонтактнаяИнформация");
+    assert_eq!(rows.len(), 2);
+    assert_eq!(rows[1]["LineNumber"].as_text().as_deref(), Some("2"));
+    assert_eq!(
+        rows[0]["Представление"].as_text().as_deref(),
+        Some("41-93-62")
     );
-    assert!(err.to_string().contains("column <Цена>"), "{err}");
 }
 
 #[test]

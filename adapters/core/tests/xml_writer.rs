@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use std::fs;
 use std::path::PathBuf;
 
-use onec_adapter::xml::{read_with, write_documents, ReadPlan, RefTypes, XmlWriter};
+use onec_adapter::xml::{read_with, write_documents, ReadPlan, XmlWriter};
 use onec_adapter::{Adapter, DocumentWrite, InvoiceContext, RawObject, RawRow, RawValue};
 use onec_model::{EmployeeTask, Invoice, Ref, TimeSheet};
 
@@ -84,13 +84,7 @@ fn round_trip(config: &str, adapter: &dyn Adapter) -> usize {
             n += 1;
             Ref::from_uuid(uuid::Uuid::from_u128(0xabc0_0000 + n)).unwrap()
         };
-        let (refs, bytes) = write_documents(
-            Vec::new(),
-            &batch,
-            RefTypes::from_layout(adapter.layout()),
-            &mut next,
-        )
-        .unwrap();
+        let (refs, bytes) = write_documents(Vec::new(), &batch, &mut next).unwrap();
         assert_eq!(refs.len(), batch.len());
         let mut expected = Vec::new();
         for (write, r) in batch.iter().zip(&refs) {
@@ -154,26 +148,23 @@ fn ut11_invoice_basis_is_the_order_written_before_it() {
         n += 1;
         Ref::from_uuid(uuid::Uuid::from_u128(n)).unwrap()
     };
-    let (refs, bytes) = write_documents(
-        Vec::new(),
-        &batch,
-        RefTypes::from_layout(adapter.layout()),
-        &mut next,
-    )
-    .unwrap();
+    let (refs, bytes) = write_documents(Vec::new(), &batch, &mut next).unwrap();
     let text = String::from_utf8(bytes).unwrap();
     assert!(text.contains(&format!(
         "<v8:ДокументОснование xsi:type=\"v8:DocumentRef.ЗаказКлиента\">{}</v8:ДокументОснование>",
         refs[0]
     )));
-    assert!(text.contains("<v8:Контрагент xsi:type=\"v8:CatalogRef.Контрагенты\">"));
-    assert!(text.contains("<v8:Номенклатура xsi:type=\"v8:CatalogRef.Номенклатура\">"));
+    // Single-typed references are bare GUIDs, as the platform's serializer writes them; rows sit
+    // in `<Row>` elements.
+    assert!(text.contains("<v8:Контрагент>"), "{text}");
+    assert!(text.contains("<v8:Row>"), "{text}");
+    assert!(text.contains("<v8:Номенклатура>"), "{text}");
     assert!(!text.contains("{{ref:"), "{text}");
 }
 
 #[test]
 fn sets_that_are_not_objects_and_bad_names_are_refused() {
-    let mut w = XmlWriter::new(Vec::new(), RefTypes::new()).unwrap();
+    let mut w = XmlWriter::new(Vec::new()).unwrap();
     let err = w
         .write_object(&RawObject::new("InformationRegister_Цены"))
         .unwrap_err();

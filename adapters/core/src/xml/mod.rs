@@ -22,4 +22,4 @@ mod writer;
 pub use error::{XmlError, XmlWriteError};
 pub use position::Location;
 pub use reader::{read, read_for_layout, read_with, ObjectReader, ReadPlan, XmlRead};
-pub use writer::{write_documents, RefTypes, XmlWriter};
+pub use writer::{write_documents, XmlWriter};

@@ -620,6 +620,13 @@ impl<'f, R: Read> ObjectReader<'f, R> {
                 ),
             });
         }
+        // The platform's serializer writes a tabular section as the section's element holding
+        // one `<Row>` per row (the real export quoted in issue 17: `<КонтактнаяИнформация><Row>
+        // <Тип>Телефон</Тип>…</Row></КонтактнаяИнформация>`). Older hand-made files repeat the
+        // section's element per row instead; both read the same.
+        if first.0.name == "Row" {
+            return self.rows(obj, field, first, ctx);
+        }
         // A tabular-section row: every child is one column.
         let mut row = RawRow::new();
         let mut next = Some(first);
@@ -651,7 +658,91 @@ impl<'f, R: Read> ObjectReader<'f, R> {
         Ok(())
     }
 
-    /// Reads one column value of a tabular-section row.
+    /// Reads a tabular section in the platform's shape: `<Row>` elements, each holding the
+    /// columns of one row. `first` is the first `<Row>` tag, already read.
+    fn rows(
+        &mut self,
+        obj: &mut RawObject,
+        table: Tag,
+        first: (Tag, bool),
+        ctx: &dyn Fn() -> String,
+    ) -> Result<(), XmlError> {
+        let rows = obj.tables.entry(table.name.clone()).or_default();
+        let mut taken = std::mem::take(rows);
+        let mut next = Some(first);
+        let mut text = String::new();
+        let result = loop {
+            match next.take() {
+                Some((row_tag, true)) if row_tag.name == "Row" => taken.push(RawRow::new()),
+                Some((row_tag, false)) if row_tag.name == "Row" => {
+                    let mut row = RawRow::new();
+                    if let Err(e) = self.row_columns(&obj.set, &mut row, &row_tag, &table) {
+                        break Err(e);
+                    }
+                    taken.push(row);
+                }
+                // Anything but a row inside a section is not ours to read: skipped whole.
+                Some((other, empty)) => {
+                    if !empty {
+                        if let Err(e) = self.cur.skip(&other) {
+                            break Err(e);
+                        }
+                    }
+                }
+                None => {}
+            }
+            text.clear();
+            match self.cur.next(&mut text, ctx) {
+                Ok(Ev::Text) if is_blank(&text) => {}
+                Ok(Ev::Text) => {
+                    break Err(XmlError::UnexpectedText {
+                        at: self.cur.here(),
+                        text: excerpt(&text),
+                        context: format!("in the tabular section <{}>", table.name),
+                    })
+                }
+                Ok(Ev::Start(c)) => next = Some((c, false)),
+                Ok(Ev::Empty(c)) => next = Some((c, true)),
+                Ok(Ev::End) => break Ok(()),
+                Ok(Ev::Eof) => break Err(self.truncated(&table)),
+                Err(e) => break Err(e),
+            }
+        };
+        obj.tables.insert(table.name, taken);
+        result
+    }
+
+    /// Reads the columns of one `<Row>`.
+    fn row_columns(
+        &mut self,
+        set: &str,
+        row: &mut RawRow,
+        row_tag: &Tag,
+        table: &Tag,
+    ) -> Result<(), XmlError> {
+        let mut text = String::new();
+        let ctx = || format!(" in a <Row> of <{}>", table.name);
+        loop {
+            text.clear();
+            match self.cur.next(&mut text, &ctx)? {
+                Ev::Text if is_blank(&text) => {}
+                Ev::Text => {
+                    return Err(XmlError::UnexpectedText {
+                        at: self.cur.here(),
+                        text: excerpt(&text),
+                        context: format!("in a <Row> of <{}>", table.name),
+                    })
+                }
+                Ev::Empty(col) => put_value(&self.plan, set, row, col, String::new(), false),
+                Ev::Start(col) => self.cell(set, row, col, table)?,
+                Ev::End => return Ok(()),
+                Ev::Eof => return Err(self.truncated(row_tag)),
+            }
+        }
+    }
+
+    /// Reads one column value of a tabular-section row. A column holding elements of its own (a
+    /// value type the layout never reads, such as a value storage) is skipped, never fatal.
     fn cell(&mut self, set: &str, row: &mut RawRow, col: Tag, table: &Tag) -> Result<(), XmlError> {
         let mut value = String::new();
         let ctx = || format!(" in column <{}> of <{}>", col.name, table.name);
@@ -659,21 +750,33 @@ impl<'f, R: Read> ObjectReader<'f, R> {
             match self.cur.next(&mut value, &ctx)? {
                 Ev::Text => {}
                 Ev::End => break,
-                Ev::Start(t) | Ev::Empty(t) => {
-                    return Err(XmlError::UnexpectedElement {
-                        at: self.cur.locate(t.at),
-                        element: t.name,
-                        context: format!(
-                            "inside column <{}> of the tabular-section row <{}>: columns hold plain values",
-                            col.name, table.name
-                        ),
-                    })
+                Ev::Start(t) => {
+                    self.cur.skip(&t)?;
+                    return self.skip_rest(&col);
                 }
+                Ev::Empty(_) => return self.skip_rest(&col),
                 Ev::Eof => return Err(self.truncated(&col)),
             }
         }
         put_value(&self.plan, set, row, col, value, false);
         Ok(())
+    }
+
+    /// Skips what is left of an element whose start tag and some content were read.
+    fn skip_rest(&mut self, open: &Tag) -> Result<(), XmlError> {
+        let mut ignored = String::new();
+        let ctx = || format!(" in <{}>", open.name);
+        let mut depth = 0usize;
+        loop {
+            ignored.clear();
+            match self.cur.next(&mut ignored, &ctx)? {
+                Ev::Start(_) => depth += 1,
+                Ev::End if depth == 0 => return Ok(()),
+                Ev::End => depth -= 1,
+                Ev::Eof => return Err(self.truncated(open)),
+                Ev::Text | Ev::Empty(_) => {}
+            }
+        }
     }
 
     /// Reads a register record set: `Filter` is skipped, every `Record` (directly or inside

@@ -7,10 +7,13 @@
 //! based on its order) are filled with the refs of the same batch. Loading an object with an
 //! existing ref replaces that object whole, as the processing does.
 //!
-//! Empty tabular sections write no rows, and `LineNumber` is implied by row order (the processing
-//! numbers rows as it loads them), so a read back gives the same object minus empty sections.
+//! The shape is the platform's XDTO serialization (what «Выгрузка и загрузка данных XML» writes and
+//! reads): a single-typed reference is a bare GUID (`<Контрагент>…</Контрагент>`, `<Ref>…</Ref>`),
+//! only a composite value carries `xsi:type`; a tabular section is its element holding one `<Row>`
+//! per row (the real export quoted in issue 17). Empty tabular sections write an empty element, and
+//! `LineNumber` is implied by row order (the processing numbers rows as it loads them), so a read
+//! back gives the same object.
 
-use std::collections::BTreeMap;
 use std::io::Write;
 
 use onec_model::Ref;
@@ -19,7 +22,6 @@ use quick_xml::escape::escape;
 use super::error::XmlWriteError;
 use super::names;
 use crate::documents::DocumentWrite;
-use crate::layout::{CompanySource, Layout, VatEncoding};
 use crate::raw::{RawObject, RawRow, RawValue};
 
 const HEADER: &str = concat!(
@@ -52,132 +54,18 @@ const STANDARD_ORDER: &[&str] = &[
 /// Properties OData has that XDTO objects do not.
 const NOT_IN_XDTO: &[&str] = &["DataVersion", "Predefined", "LineNumber"];
 
-/// The catalogs single references point to, for their `xsi:type` (`Контрагент_Key` of
-/// `Document_ЗаказКлиента` → `Catalog_Контрагенты`). A reference whose target is unknown is written
-/// without `xsi:type`, which the processing accepts for single-typed attributes.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct RefTypes {
-    targets: BTreeMap<(String, String), String>,
-}
-
-impl RefTypes {
-    /// No known targets.
-    pub fn new() -> Self {
-        RefTypes::default()
-    }
-
-    /// Declares that `field` (`X_Key`, in the header or a tabular section) of `set` refers to
-    /// `target` (an OData set name such as `Catalog_Контрагенты`).
-    pub fn with(mut self, set: &str, field: &str, target: &str) -> Self {
-        self.targets
-            .insert((set.to_owned(), field.to_owned()), target.to_owned());
-        self
-    }
-
-    /// The targets a layout makes evident for the documents it builds: organizations,
-    /// counterparties, partners, contracts, bank accounts, items, VAT rates, users, contacts,
-    /// service objects and equipment, plus `Catalog_Валюты` for the currency.
-    pub fn from_layout(l: &Layout) -> Self {
-        let mut t = RefTypes::new();
-        let mut add = |set: &str, field: Option<&String>, target: Option<&String>| {
-            if let (Some(f), Some(target)) = (field, target) {
-                if f.ends_with("_Key") {
-                    t = std::mem::take(&mut t).with(set, f, target);
-                }
-            }
-        };
-        let orgs = l.organizations.as_ref().map(|o| &o.set);
-        let counterparties = Some(&l.counterparties.set);
-        let partners = l.partners.as_ref().map(|p| &p.set);
-        let clients = match l.companies_from {
-            CompanySource::Counterparties => counterparties,
-            CompanySource::Partners => partners,
-        };
-        let contracts = l.contracts.as_ref().map(|c| &c.set);
-        let users = l.employees.as_ref().map(|e| &e.set);
-        let currency = "Catalog_Валюты".to_owned();
-        if let Some(i) = &l.invoice {
-            let mut sets = vec![&i.set];
-            if let Some(f) = &i.follow_up {
-                sets.push(&f.set);
-            }
-            for set in sets {
-                add(set, Some(&i.organization), orgs);
-                add(set, Some(&i.counterparty), counterparties);
-                add(set, i.partner.as_ref(), partners);
-                add(set, i.contract.as_ref(), contracts);
-                add(
-                    set,
-                    i.bank_account.as_ref(),
-                    l.bank_accounts.as_ref().map(|b| &b.set),
-                );
-                add(set, i.currency.as_ref(), Some(&currency));
-                add(set, i.responsible.as_ref(), users);
-            }
-            add(
-                &i.set,
-                Some(&i.columns.item),
-                l.items.as_ref().map(|x| &x.set),
-            );
-            if l.vat.encoding == VatEncoding::Catalog {
-                add(
-                    &i.set,
-                    Some(&i.columns.vat_rate),
-                    l.vat.catalog_set.as_ref(),
-                );
-            }
-        }
-        if let Some(k) = &l.task {
-            add(&k.set, k.counterparty.as_ref(), clients);
-            add(
-                &k.set,
-                k.contact.as_ref(),
-                l.contacts.as_ref().map(|c| &c.set),
-            );
-            add(&k.set, k.contract.as_ref(), contracts);
-            add(
-                &k.set,
-                k.object.as_ref(),
-                l.service_objects.as_ref().map(|o| &o.set),
-            );
-            add(
-                &k.set,
-                k.equipment.as_ref(),
-                l.equipment.as_ref().map(|e| &e.set),
-            );
-            add(&k.set, k.assignee.as_ref(), users);
-            add(&k.set, k.author.as_ref(), users);
-            if let Some(w) = &k.works {
-                add(&k.set, Some(&w.counterparty), clients);
-            }
-        }
-        if let Some(s) = &l.time_sheet {
-            add(&s.set, s.employee.as_ref(), users);
-            add(&s.set, s.columns.employee.as_ref(), users);
-        }
-        t
-    }
-
-    fn xsi_type(&self, set: &str, field: &str) -> Option<String> {
-        let target = self.targets.get(&(set.to_owned(), field.to_owned()))?;
-        names::xsi_type_of(target)
-    }
-}
-
 /// Writes objects into one exchange file.
 pub struct XmlWriter<W: Write> {
     out: W,
-    ref_types: RefTypes,
     line: String,
 }
 
 impl<W: Write> XmlWriter<W> {
     /// Starts a file: the declaration, the root with 1C's namespace prefixes and `V8Exch:Data`.
-    pub fn new(mut out: W, ref_types: RefTypes) -> Result<Self, XmlWriteError> {
+    pub fn new(mut out: W) -> Result<Self, XmlWriteError> {
         out.write_all(HEADER.as_bytes())?;
         Ok(XmlWriter {
             out,
-            ref_types,
             line: String::new(),
         })
     }
@@ -191,13 +79,12 @@ impl<W: Write> XmlWriter<W> {
         if record_set {
             return Err(unsupported());
         }
-        let ref_kind = element.replacen("Object.", "Ref.", 1);
         let mut s = std::mem::take(&mut self.line);
         s.clear();
         s.push_str("\t\t<v8:");
         s.push_str(&element);
         s.push_str(">\n");
-        let result = self.body(&mut s, obj, &ref_kind);
+        let result = self.body(&mut s, obj);
         if result.is_ok() {
             s.push_str("\t\t</v8:");
             s.push_str(&element);
@@ -208,43 +95,45 @@ impl<W: Write> XmlWriter<W> {
         result
     }
 
-    fn body(&self, s: &mut String, obj: &RawObject, ref_kind: &str) -> Result<(), XmlWriteError> {
+    fn body(&self, s: &mut String, obj: &RawObject) -> Result<(), XmlWriteError> {
         for name in ordered(&obj.props) {
             let value = &obj.props[name];
             if name == "Ref_Key" {
                 let text = value.as_text().unwrap_or_default();
-                element(
-                    s,
-                    3,
-                    "Ref",
-                    Some(&format!("v8:{ref_kind}")),
-                    &RawValue::Text(text),
-                );
+                element(s, 3, "Ref", None, &RawValue::Text(text));
                 continue;
             }
             self.property(s, 3, &obj.set, &obj.props, name, value)?;
         }
         for (table, rows) in &obj.tables {
             check_name(&obj.set, table)?;
-            for row in rows {
-                indent(s, 3);
-                s.push_str("<v8:");
-                s.push_str(table);
-                s.push_str(">\n");
-                for name in ordered(row) {
-                    self.property(s, 4, &obj.set, row, name, &row[name])?;
-                }
-                indent(s, 3);
-                s.push_str("</v8:");
-                s.push_str(table);
-                s.push_str(">\n");
+            indent(s, 3);
+            s.push_str("<v8:");
+            s.push_str(table);
+            if rows.is_empty() {
+                s.push_str("/>\n");
+                continue;
             }
+            s.push_str(">\n");
+            for row in rows {
+                indent(s, 4);
+                s.push_str("<v8:Row>\n");
+                for name in ordered(row) {
+                    self.property(s, 5, &obj.set, row, name, &row[name])?;
+                }
+                indent(s, 4);
+                s.push_str("</v8:Row>\n");
+            }
+            indent(s, 3);
+            s.push_str("</v8:");
+            s.push_str(table);
+            s.push_str(">\n");
         }
         Ok(())
     }
 
-    /// Writes one property: `X_Key` as `<X>` with the target's `xsi:type` when known, `X` with
-    /// `X_Type` as a typed composite, anything else as text.
+    /// Writes one property: `X_Key` as `<X>` holding the bare GUID, `X` with `X_Type` as a typed
+    /// composite, anything else as text.
     fn property(
         &self,
         s: &mut String,
@@ -264,13 +153,7 @@ impl<W: Write> XmlWriter<W> {
         }
         if let Some(base) = name.strip_suffix("_Key") {
             check_name(set, base)?;
-            element(
-                s,
-                depth,
-                base,
-                self.ref_types.xsi_type(set, name).as_deref(),
-                value,
-            );
+            element(s, depth, base, None, value);
             return Ok(());
         }
         check_name(set, name)?;
@@ -297,10 +180,9 @@ impl<W: Write> XmlWriter<W> {
 pub fn write_documents<W: Write>(
     out: W,
     writes: &[DocumentWrite],
-    ref_types: RefTypes,
     new_ref: &mut dyn FnMut() -> Ref,
 ) -> Result<(Vec<Ref>, W), XmlWriteError> {
-    let mut writer = XmlWriter::new(out, ref_types)?;
+    let mut writer = XmlWriter::new(out)?;
     let mut created = Vec::with_capacity(writes.len());
     for write in writes {
         let mut write = write.clone();
