@@ -164,3 +164,22 @@ fn messages_read_well() {
         "line 6, column 25: malformed XML in <CatalogObject.Контрагенты> opened on line 4: ill-formed document: expected `</v8:Description>`, but `</v8:Descr>` was found"
     );
 }
+
+#[test]
+fn windows_1251_and_utf16_files_read_like_utf8() {
+    let utf8 = file(GOOD);
+    let declared = utf8.replace("encoding=\"UTF-8\"", "encoding=\"windows-1251\"");
+    let (cp1251, _, _) = encoding_rs::WINDOWS_1251.encode(&declared);
+    let mut utf16 = vec![0xFF, 0xFE];
+    for u in utf8.replace("UTF-8", "UTF-16").encode_utf16() {
+        utf16.extend_from_slice(&u.to_le_bytes());
+    }
+    for bytes in [cp1251.into_owned(), utf16] {
+        let r = read(bytes.as_slice(), &|_| true).unwrap();
+        let o = &r.dataset.sets["Catalog_Контрагенты"][0];
+        assert_eq!(o.text("Description").as_deref(), Some("Альфа"));
+    }
+    let unknown = utf8.replace("encoding=\"UTF-8\"", "encoding=\"klingon-8\"");
+    let err = read_all(&unknown).unwrap_err();
+    assert!(err.to_string().contains("klingon-8"), "{err}");
+}

@@ -55,6 +55,9 @@ pub enum XmlError {
         /// What was found instead.
         found: String,
     },
+    /// The file declares an encoding that cannot be decoded.
+    #[error("line 1, column 1: {0}")]
+    Encoding(#[from] super::decode::UnknownEncoding),
     /// The input could not be read.
     #[error("{at}: reading the file failed: {source}")]
     Io {
@@ -76,6 +79,7 @@ impl XmlError {
             | XmlError::Truncated { at, .. }
             | XmlError::NotExchangeFile { at, .. }
             | XmlError::Io { at, .. } => *at,
+            XmlError::Encoding(_) => Location::start(),
         }
     }
 }

@@ -24,6 +24,17 @@ pub struct Location {
     pub byte: u64,
 }
 
+impl Location {
+    /// The start of a file.
+    pub fn start() -> Location {
+        Location {
+            line: 1,
+            column: 1,
+            byte: 0,
+        }
+    }
+}
+
 impl fmt::Display for Location {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "line {}, column {}", self.line, self.column)

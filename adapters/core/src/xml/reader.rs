@@ -107,12 +107,16 @@ pub struct XmlRead {
 
 /// Reads a whole file, keeping the sets for which `filter` is true. References become `X_Key`;
 /// use [`read_with`] and [`ReadPlan::for_layout`] when the layout has composite attributes.
-pub fn read(reader: impl Read, filter: &dyn Fn(&str) -> bool) -> Result<XmlRead, XmlError> {
+pub fn read(reader: impl Read + Send, filter: &dyn Fn(&str) -> bool) -> Result<XmlRead, XmlError> {
     read_with(reader, ReadPlan::filter(filter))
 }
 
-/// Reads a whole file with a plan.
-pub fn read_with(reader: impl Read, plan: ReadPlan<'_>) -> Result<XmlRead, XmlError> {
+/// Reads a whole file with a plan, in whatever encoding 1C wrote it ([`super::decode`]).
+pub fn read_with(reader: impl Read + Send, plan: ReadPlan<'_>) -> Result<XmlRead, XmlError> {
+    let (reader, _) = super::decode::utf8_reader(reader).map_err(|source| XmlError::Io {
+        at: super::Location::start(),
+        source,
+    })??;
     let mut objects = ObjectReader::new(reader, plan);
     let mut dataset = RawDataset::default();
     while let Some(obj) = objects.next_object()? {
@@ -125,7 +129,7 @@ pub fn read_with(reader: impl Read, plan: ReadPlan<'_>) -> Result<XmlRead, XmlEr
 }
 
 /// Reads the sets a layout maps, composites included: what an adapter needs from an export.
-pub fn read_for_layout(reader: impl Read, layout: &Layout) -> Result<XmlRead, XmlError> {
+pub fn read_for_layout(reader: impl Read + Send, layout: &Layout) -> Result<XmlRead, XmlError> {
     read_with(reader, ReadPlan::for_layout(layout))
 }
 
@@ -682,13 +686,12 @@ impl<'f, R: Read> ObjectReader<'f, R> {
                     taken.push(row);
                 }
                 // Anything but a row inside a section is not ours to read: skipped whole.
-                Some((other, empty)) => {
-                    if !empty {
-                        if let Err(e) = self.cur.skip(&other) {
-                            break Err(e);
-                        }
+                Some((other, false)) => {
+                    if let Err(e) = self.cur.skip(&other) {
+                        break Err(e);
                     }
                 }
+                Some((_, true)) => {}
                 None => {}
             }
             text.clear();
