@@ -385,6 +385,10 @@ pub struct PartnerLayout {
 pub struct ContactLayout {
     /// The entity set.
     pub set: String,
+    /// The boolean marking a folder (`IsFolder`) where the catalog is hierarchical with folders:
+    /// folder rows are groups, never records.
+    #[serde(default)]
+    pub is_folder: Option<String>,
     /// The presentation.
     #[serde(default = "d_description")]
     pub name: String,
@@ -626,6 +630,10 @@ pub struct EquipmentLayout {
 pub struct EmployeeLayout {
     /// The entity set.
     pub set: String,
+    /// The boolean marking a folder (`IsFolder`) where the catalog is hierarchical with folders:
+    /// folder rows are groups, never records.
+    #[serde(default)]
+    pub is_folder: Option<String>,
     /// The name.
     #[serde(default = "d_description")]
     pub name: String,
@@ -689,6 +697,10 @@ pub struct OrganizationLayout {
 pub struct BankAccountLayout {
     /// The entity set.
     pub set: String,
+    /// The boolean marking a folder (`IsFolder`) where the catalog is hierarchical with folders:
+    /// folder rows are groups, never records.
+    #[serde(default)]
+    pub is_folder: Option<String>,
     /// The owner (organization) reference.
     pub owner: String,
     /// The account number.
@@ -1165,10 +1177,24 @@ impl Layout {
         publication::unchecked(self, job)
     }
 
+    /// Every need as (layout key, entity set), for tests that hold a layout against facts.
+    #[doc(hidden)]
+    pub fn needs_keys(&self) -> Vec<(String, String)> {
+        needs_keys(self)
+    }
+
     /// All entity sets the layout names, documents included.
     pub fn all_sets(&self) -> BTreeSet<String> {
         needs::all_needs(self).into_iter().map(|n| n.set).collect()
     }
+}
+
+/// Every need as (layout key, entity set).
+pub(crate) fn needs_keys(l: &Layout) -> Vec<(String, String)> {
+    needs::all_needs(l)
+        .into_iter()
+        .map(|n| (n.key, n.set))
+        .collect()
 }
 
 fn d_rouble() -> String {

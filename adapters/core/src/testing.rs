@@ -219,6 +219,8 @@ pub struct Conformance {
     pub missing: Vec<String>,
     /// Constants the layout writes into an enum-typed property whose value the enum lacks.
     pub bad_enum_values: Vec<String>,
+    /// Sections over a catalog with folders that do not say how folders are marked.
+    pub unmarked_folders: Vec<String>,
 }
 
 /// Holds `adapter`'s layout against the facts in a conformance folder (`conformance/onec/<conf>-dump`:
@@ -258,9 +260,31 @@ pub fn conformance(adapter: &dyn Adapter, dump_dir: &Path) -> Conformance {
             check_value(place, value);
         }
     }
+    // Every section read from a catalog that the real configuration makes hierarchical with folders
+    // must say how folders are marked, or its folders would become records.
+    let needs = crate::layout::needs_keys(layout);
+    let mut unmarked_folders = Vec::new();
+    for (key, set) in &needs {
+        let Some(section) = key.strip_suffix(".set") else {
+            continue;
+        };
+        if section.contains('.') {
+            continue;
+        }
+        let has_folders = meta
+            .entity_set(set)
+            .is_some_and(|s| s.has_property("IsFolder"));
+        let marked = needs
+            .iter()
+            .any(|(k, _)| k == &format!("{section}.is_folder"));
+        if has_folders && !marked {
+            unmarked_folders.push(format!("{section} ({set}) has folders but no `is_folder`"));
+        }
+    }
     Conformance {
         missing,
         bad_enum_values,
+        unmarked_folders,
     }
 }
 
@@ -293,11 +317,14 @@ fn layout_constants(
 pub fn assert_conforms(adapter: &dyn Adapter, dump_dir: &Path) {
     let found = conformance(adapter, dump_dir);
     assert!(
-        found.missing.is_empty() && found.bad_enum_values.is_empty(),
-        "the {} layout disagrees with the real configuration ({}):\nnames it lacks:\n  {}\nenum values it lacks:\n  {}",
+        found.missing.is_empty()
+            && found.bad_enum_values.is_empty()
+            && found.unmarked_folders.is_empty(),
+        "the {} layout disagrees with the real configuration ({}):\nnames it lacks:\n  {}\nenum values it lacks:\n  {}\nfolders not marked:\n  {}",
         adapter.info().id,
         dump_dir.display(),
         found.missing.join("\n  "),
-        found.bad_enum_values.join("\n  ")
+        found.bad_enum_values.join("\n  "),
+        found.unmarked_folders.join("\n  ")
     );
 }

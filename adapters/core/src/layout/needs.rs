@@ -205,6 +205,7 @@ pub(super) fn all_needs(l: &Layout) -> Vec<Need> {
         n.opt("contacts.invalid", &k.set, &k.invalid, true);
         n.opt("contacts.upload", &k.set, &k.upload, true);
         n.opt("contacts.comment", &k.set, &k.comment, true);
+        n.opt("contacts.is_folder", &k.set, &k.is_folder, true);
         n.contact_table("contacts.contact_table", &k.set, &k.contact_table, ci);
         if let Some(p) = &k.person {
             n.field("contacts.person.field", &k.set, &p.field, true);
@@ -317,6 +318,7 @@ pub(super) fn all_needs(l: &Layout) -> Vec<Need> {
     }
     if let Some(e) = &l.employees {
         n.set("employees.set", &e.set, true);
+        n.opt("employees.is_folder", &e.set, &e.is_folder, true);
         n.field("employees.name", &e.set, &e.name, true);
         n.opt("employees.invalid", &e.set, &e.invalid, true);
         n.opt("employees.service", &e.set, &e.service, true);
@@ -347,6 +349,7 @@ pub(super) fn all_needs(l: &Layout) -> Vec<Need> {
     }
     if let Some(b) = &l.bank_accounts {
         n.set("bank_accounts.set", &b.set, true);
+        n.opt("bank_accounts.is_folder", &b.set, &b.is_folder, true);
         n.reference("bank_accounts.owner", &b.set, &Some(b.owner.clone()));
         n.field("bank_accounts.number", &b.set, &b.number, true);
         n.field("bank_accounts.bank", &b.set, &b.bank, true);

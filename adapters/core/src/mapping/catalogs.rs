@@ -259,6 +259,9 @@ pub fn employees(cx: &mut MapCx<'_>) -> Vec<Employee> {
     cx.each(&l.set, |cx, obj| {
         let Some(head) = cx.head(obj) else { return };
         let key = head.r#ref;
+        if cx.is_folder(obj, key, &l.is_folder) {
+            return;
+        }
         let Some(name) = required_name(cx, obj, key, &l.name) else {
             return;
         };
@@ -330,6 +333,9 @@ fn bank_accounts(cx: &mut MapCx<'_>) -> BTreeMap<Ref, Vec<BankAccount>> {
     cx.each(&l.set, |cx, obj| {
         let Some(head) = cx.head(obj) else { return };
         let key = head.r#ref;
+        if cx.is_folder(obj, key, &l.is_folder) {
+            return;
+        }
         if head.deletion_mark {
             return;
         }

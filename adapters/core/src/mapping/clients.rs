@@ -301,6 +301,9 @@ pub fn contacts(cx: &mut MapCx<'_>) -> Vec<ContactPerson> {
     cx.each(&l.set, |cx, obj| {
         let Some(head) = cx.head(obj) else { return };
         let key = head.r#ref;
+        if cx.is_folder(obj, key, &l.is_folder) {
+            return;
+        }
         let person_ref = l
             .person
             .as_ref()

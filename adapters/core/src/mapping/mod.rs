@@ -241,9 +241,22 @@ impl<'a> MapCx<'a> {
         })
     }
 
-    /// Whether an object is a group of a hierarchical catalog (groups are not entities).
+    /// Whether an object is a group of a hierarchical catalog (groups are not entities): a folder
+    /// is skipped with its reason (a contract folder «2014 г.» is no agreement, the counterparty
+    /// folder «Поставщики» no company).
     pub fn is_folder(&mut self, obj: &RawObject, key: Ref, field: &Option<String>) -> bool {
-        self.boolean(obj, key, field.as_deref()).unwrap_or(false)
+        let folder = self.boolean(obj, key, field.as_deref()).unwrap_or(false);
+        if folder {
+            self.report(
+                Severity::Info,
+                obj,
+                Some(key),
+                field.as_deref(),
+                obj.text("Description"),
+                "группа справочника, а не запись: пропущена",
+            );
+        }
+        folder
     }
 
     /// A text field; empty is `None`. Surrounding whitespace is trimmed.
