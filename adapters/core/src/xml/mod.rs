@@ -18,12 +18,14 @@
 
 pub mod decode;
 mod error;
+mod inspect;
 mod names;
 mod position;
 mod reader;
 mod writer;
 
 pub use error::{XmlError, XmlWriteError};
+pub use inspect::{inspect, russian_type, Style, XmlSummary};
 pub use position::Location;
 pub use reader::{read, read_for_layout, read_with, ObjectReader, ReadPlan, XmlRead};
 pub use writer::{write_documents, XmlWriter};

@@ -64,6 +64,11 @@ impl<R: Read> Tracked<R> {
         }
     }
 
+    /// The wrapped reader.
+    pub(crate) fn into_inner(self) -> R {
+        self.inner
+    }
+
     /// The absolute offset of the next unread byte.
     pub(crate) fn consumed(&self) -> u64 {
         self.base + self.pos as u64

@@ -70,6 +70,12 @@ impl<'f> ReadPlan<'f> {
         plan
     }
 
+    /// Keeps every object, with the composites declared so far.
+    pub fn keeping_all(mut self) -> Self {
+        self.keep = Keep::All;
+        self
+    }
+
     /// Declares `field` of `set` (a header property or a tabular-section column) a composite.
     pub fn composite(mut self, set: &str, field: &str) -> Self {
         self.composites
@@ -346,6 +352,11 @@ impl<'f, R: Read> ObjectReader<'f, R> {
             root_line: 1,
             data_line: 1,
         }
+    }
+
+    /// The input reader, for what it kept along the way.
+    pub fn into_inner(self) -> R {
+        self.cur.xml.into_inner().into_inner()
     }
 
     /// Elements skipped so far because the plan does not keep their set.
