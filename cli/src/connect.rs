@@ -185,6 +185,38 @@ impl FileOnecPort {
     }
 }
 
+/// The error for a file that holds nothing the layout reads, naming what it does hold.
+fn nothing_used(
+    path: &std::path::Path,
+    adapter: &dyn Adapter,
+    skipped: &std::collections::BTreeMap<String, usize>,
+) -> PortError {
+    let holds = if skipped.is_empty() {
+        "ни одного объекта".to_owned()
+    } else {
+        skipped
+            .iter()
+            .map(|(set, n)| format!("{n} × {}", onec_adapter::xml::russian_type(set)))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let wants = adapter
+        .layout()
+        .publication_unchecked(onec_adapter::Job::Push)
+        .iter()
+        .map(|r| onec_adapter::xml::russian_type(&r.set))
+        .collect::<Vec<_>>()
+        .join(", ");
+    PortError::new(
+        sync_engine::ports::ErrorClass::Config,
+        format!(
+            "{}: в файле нет ни одного объекта, который выгружается для конфигурации {} (нужны {wants}); в файле {holds}",
+            path.display(),
+            adapter.info().id
+        ),
+    )
+}
+
 fn file_error(path: &std::path::Path, e: impl std::fmt::Display) -> PortError {
     PortError::new(
         sync_engine::ports::ErrorClass::Transport,
@@ -206,15 +238,36 @@ impl OnecPort for FileOnecPort {
         tokio::task::spawn_blocking(move || match kind {
             FileKind::Xml => {
                 let file = std::fs::File::open(&path).map_err(|e| file_error(&path, e))?;
-                let read = onec_adapter::xml::read_for_layout(
+                let read = onec_adapter::xml::read_with(
                     std::io::BufReader::new(file),
-                    adapter.layout(),
+                    onec_adapter::xml::ReadPlan::for_job(adapter.layout(), onec_adapter::Job::Push),
                 )
                 .map_err(|e| file_error(&path, e))?;
+                // A file from another configuration (or an export of the wrong objects) must not
+                // finish as «0 create» and say nothing.
+                if read.dataset.sets.values().all(Vec::is_empty) {
+                    return Err(nothing_used(&path, adapter.as_ref(), &read.skipped));
+                }
+                let mut diagnostics: Vec<Diagnostic> = read
+                    .skipped
+                    .iter()
+                    .map(|(set, n)| Diagnostic {
+                        set: set.clone(),
+                        key: None,
+                        field: None,
+                        value: Some(n.to_string()),
+                        message: format!(
+                            "в файле {n} объектов {}, не используются при выгрузке",
+                            onec_adapter::xml::russian_type(set)
+                        ),
+                        severity: Severity::Warning,
+                    })
+                    .collect();
                 let mapped = adapter.map(&read.dataset);
+                diagnostics.extend(mapped.diagnostics);
                 Ok(OnecRead {
                     snapshot: mapped.value,
-                    diagnostics: mapped.diagnostics,
+                    diagnostics,
                     unread: Vec::new(),
                 })
             }

@@ -902,6 +902,140 @@ async fn push_from_an_xml_export_and_pull_needs_a_live_base() {
     let o = run(&["--config", missing.to_str().unwrap(), "push"]).await;
     assert_eq!(o.code, 2);
     assert!(o.err.contains("/nonexistent/export.xml"), "{}", o.err);
+    assert!(
+        !o.err.contains("published objects"),
+        "no OData hint for a file: {}",
+        o.err
+    );
+}
+
+/// A config whose 1C side is the file at `path` (ut11).
+fn file_config(w: &World, path: &Path) -> PathBuf {
+    let text = std::fs::read_to_string(&w.config).unwrap();
+    let start = text.find("[onec]").unwrap();
+    let end = text[start..].find("\n[push]").unwrap() + start;
+    let onec = format!(
+        "[onec]\nconfiguration = \"ut11\"\nsource = \"xml\"\npath = \"{}\"\n",
+        path.display()
+    );
+    let config = w.dir.path().join(format!("file-{}.toml", rand_suffix()));
+    std::fs::write(&config, format!("{}{onec}{}", &text[..start], &text[end..])).unwrap();
+    config
+}
+
+/// `check` on a file says what it holds, and every broken kind of file is `unreachable` with what is
+/// wrong and how to export it again; a file of objects push does not use stops push (exit 2) naming
+/// them, and objects it does not use are reported once.
+#[tokio::test]
+async fn check_reads_the_file_and_push_says_what_it_skips() {
+    let w = World::start(ConfigurationArg::Ut11).await;
+    let good = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../adapters/core/tests/fixtures/xml/ut11.xml"),
+    )
+    .unwrap();
+    let write = |name: &str, bytes: &[u8]| {
+        let path = w.dir.path().join(name);
+        std::fs::write(&path, bytes).unwrap();
+        path
+    };
+
+    let path = write("good.xml", good.as_bytes());
+    let cfg = file_config(&w, &path);
+    let o = run(&["--config", cfg.to_str().unwrap(), "--json", "check"]).await;
+    let v = o.json();
+    assert_eq!(v["onec"]["status"], "connected", "{v}");
+    let message = v["onec"]["message"].as_str().unwrap();
+    assert!(message.contains("3 × Справочник.Контрагенты"), "{message}");
+    assert!(message.contains("8.3"), "{message}");
+    assert_eq!(v["onec"]["detected"], "ut11 (yes)", "{v}");
+    assert_eq!(v["onec"]["jobs"]["push"]["can_run"], "yes", "{v}");
+    assert_eq!(v["onec"]["jobs"]["bill"]["can_run"], "unsupported", "{v}");
+
+    // Push reports, once per type, what the file holds that push does not read.
+    let o = run(&["--config", cfg.to_str().unwrap(), "--json", "push"]).await;
+    let v = o.json();
+    let warnings = v["warnings"].to_string();
+    assert!(
+        warnings.contains("Документ.РеализацияТоваровУслуг, не используются при выгрузке"),
+        "{warnings}"
+    );
+
+    // UTF-16 and windows-1251 are legal XML and read.
+    let mut utf16 = vec![0xFF, 0xFE];
+    for u in good.replacen("UTF-8", "UTF-16", 1).encode_utf16() {
+        utf16.extend_from_slice(&u.to_le_bytes());
+    }
+    let declared = good.replacen("UTF-8", "windows-1251", 1);
+    let (cp1251, _, _) = encoding_rs::WINDOWS_1251.encode(&declared);
+    for (name, bytes) in [("utf16.xml", utf16), ("cp1251.xml", cp1251.into_owned())] {
+        let cfg = file_config(&w, &write(name, &bytes));
+        let o = run(&["--config", cfg.to_str().unwrap(), "--json", "check"]).await;
+        assert_eq!(o.json()["onec"]["status"], "connected", "{name}: {}", o.out);
+    }
+
+    // Broken files: empty, truncated, not XML, a CSV, an unknown encoding.
+    let truncated = &good[..good.len() / 2];
+    let broken: [(&str, Vec<u8>, &str); 5] = [
+        ("empty.xml", Vec::new(), "пуст"),
+        ("truncated.xml", truncated.as_bytes().to_vec(), "truncated"),
+        ("text.xml", b"just some text".to_vec(), "line 1"),
+        (
+            "list.csv",
+            "ИНН;Наименование\n7701234567;Альфа\n".as_bytes().to_vec(),
+            "line 1",
+        ),
+        (
+            "klingon.xml",
+            good.replacen("UTF-8", "klingon-8", 1).into_bytes(),
+            "klingon-8",
+        ),
+    ];
+    for (name, bytes, says) in broken {
+        let cfg = file_config(&w, &write(name, &bytes));
+        let o = run(&["--config", cfg.to_str().unwrap(), "--json", "check"]).await;
+        let v = o.json();
+        assert_eq!(v["onec"]["status"], "unreachable", "{name}: {v}");
+        let message = v["onec"]["message"].as_str().unwrap();
+        assert!(message.contains(says), "{name}: {message}");
+        assert!(
+            message.contains("Выгрузка и загрузка данных XML"),
+            "{name}: {message}"
+        );
+        assert_eq!(o.code, 2, "{name}");
+        // Nothing is written to Okdesk from a file that was not read whole.
+        let o = run(&["--config", cfg.to_str().unwrap(), "push"]).await;
+        assert_eq!(o.code, 2, "{name}: {}{}", o.out, o.err);
+    }
+
+    // An export of objects push does not use (bank accounts only) stops the push, naming them.
+    let start = good
+        .find("\t\t<v8:CatalogObject.БанковскиеСчетаОрганизаций>")
+        .unwrap();
+    let end = good
+        .find("</v8:CatalogObject.БанковскиеСчетаОрганизаций>")
+        .unwrap()
+        + "</v8:CatalogObject.БанковскиеСчетаОрганизаций>\n".len();
+    let head_end = good.find("<V8Exch:Data>").unwrap() + "<V8Exch:Data>\n".len();
+    let accounts_only = format!(
+        "{}{}\t</V8Exch:Data>\n</V8Exch:_1CV8DtUD>\n",
+        &good[..head_end],
+        &good[start..end]
+    );
+    let cfg = file_config(&w, &write("accounts.xml", accounts_only.as_bytes()));
+    let o = run(&["--config", cfg.to_str().unwrap(), "push"]).await;
+    assert_eq!(o.code, 2, "{}{}", o.out, o.err);
+    assert!(
+        o.err.contains("1 × Справочник.БанковскиеСчетаОрганизаций"),
+        "{}",
+        o.err
+    );
+    let o = run(&["--config", cfg.to_str().unwrap(), "--json", "check"]).await;
+    assert_eq!(
+        o.json()["onec"]["jobs"]["push"]["can_run"],
+        "no",
+        "{}",
+        o.out
+    );
 }
 
 #[tokio::test]

@@ -5,12 +5,13 @@
 
 use std::collections::BTreeMap;
 use std::io::Write;
+use std::sync::Arc;
 
 use anyhow::Result;
 use okdesk_client::{OkdeskClient, Query};
 use onec_adapter::layout::CompanySource;
 use onec_adapter::odata::{CheckOutcome, OdataClient};
-use onec_adapter::{Job, Layout, Metadata};
+use onec_adapter::{Adapter, Job, Layout, Metadata};
 use serde::Serialize;
 
 use crate::config::{Configuration, OnecSource, Settings};
@@ -220,31 +221,157 @@ pub async fn check_odata(s: &Settings, client: &OdataClient) -> SideCheck {
     side
 }
 
-/// Checks a file source: it exists and its adapter is known.
-fn check_file(s: &Settings, path: &std::path::Path) -> SideCheck {
-    let configuration = match &s.onec.configuration {
-        Configuration::Known(id) => Some(id.clone()),
-        Configuration::Layout(p) => registry::custom(p).ok().map(|a| a.info().id.clone()),
+/// How to make a file the tool can read, for every message about a broken or incomplete export.
+pub const XML_EXPORT_HINT: &str =
+    "выгрузите данные заново: обработкой «Выгрузка и загрузка данных XML» \
+     (ВыгрузкаЗагрузкаДанныхXML83.epf, кодировка UTF-8) с отмеченными справочниками контрагентов, \
+     контактных лиц и договоров, или обменом в формате EnterpriseData";
+
+/// Checks a file source: it exists, and (for XML) what it holds, which configuration it looks like,
+/// what the layout needs that it lacks and which jobs can run from it.
+fn check_file(s: &Settings, path: &std::path::Path, xml: bool) -> SideCheck {
+    let configured: Option<Arc<dyn Adapter>> = match &s.onec.configuration {
+        Configuration::Known(id) => registry::by_id(id).map(registry::Shared::arc),
+        Configuration::Layout(p) => registry::custom(p).ok(),
         Configuration::Auto => None,
     };
-    let mut side = match std::fs::metadata(path) {
-        Ok(m) if m.is_file() => SideCheck::new(
-            "connected",
-            format!("{CONNECTED} (файл {}, {} байт)", path.display(), m.len()),
-        ),
-        Ok(_) => SideCheck::new(
-            "unreachable",
-            format!("{} is not a file — проверьте onec.path", path.display()),
-        ),
-        Err(e) => SideCheck::new(
-            "unreachable",
-            format!(
-                "Файл {} недоступен: {e} — проверьте onec.path",
-                path.display()
-            ),
-        ),
+    let size = match std::fs::metadata(path) {
+        Ok(m) if m.is_file() => m.len(),
+        Ok(_) => {
+            return SideCheck::new(
+                "unreachable",
+                format!("{} is not a file — проверьте onec.path", path.display()),
+            )
+        }
+        Err(e) => {
+            return SideCheck::new(
+                "unreachable",
+                format!(
+                    "Файл {} недоступен: {e} — проверьте onec.path",
+                    path.display()
+                ),
+            )
+        }
     };
-    side.configuration = configuration;
+    if size == 0 {
+        return SideCheck::new(
+            "unreachable",
+            format!("Файл {} пуст — {XML_EXPORT_HINT}", path.display()),
+        );
+    }
+    if !xml {
+        let mut side = SideCheck::new(
+            "connected",
+            format!("{CONNECTED} (файл {}, {size} байт)", path.display()),
+        );
+        side.configuration = configured.map(|a| a.info().id.clone());
+        return side;
+    }
+    let layout = configured.as_ref().map(|a| a.layout());
+    let summary = match std::fs::File::open(path)
+        .map_err(|e| e.to_string())
+        .and_then(|f| {
+            onec_adapter::xml::inspect(std::io::BufReader::new(f), layout)
+                .map_err(|e| e.to_string())
+        }) {
+        Ok(summary) => summary,
+        Err(e) => {
+            return SideCheck::new(
+                "unreachable",
+                format!(
+                    "Файл {} не прочитан: {e} — {XML_EXPORT_HINT}",
+                    path.display()
+                ),
+            )
+        }
+    };
+    let style = match summary.style {
+        onec_adapter::xml::Style::Prefixed => "8.3",
+        onec_adapter::xml::Style::Unprefixed => "8.2",
+    };
+    let mut side = SideCheck::new(
+        "connected",
+        format!(
+            "{CONNECTED} (файл {}, {size} байт): универсальный формат XML 1С ({style}, {}); в файле {}",
+            path.display(),
+            summary.encoding,
+            summary.objects_text()
+        ),
+    );
+    side.detected = Some(match registry::detect(&summary.metadata) {
+        Ok((a, d)) => format!("{} ({:?})", a.info().id, d).to_lowercase(),
+        Err(e) => format!(
+            "unknown: {}",
+            e.to_string().lines().next().unwrap_or_default()
+        ),
+    });
+    let adapter = configured.or_else(|| {
+        registry::detect(&summary.metadata)
+            .ok()
+            .map(|(a, _)| registry::Shared::arc(a))
+    });
+    let Some(adapter) = adapter else {
+        side.missing = Some(vec![
+            "the file looks like no supported configuration: set `configuration` or `layout` in [onec]"
+                .into(),
+        ]);
+        return side;
+    };
+    side.configuration = Some(adapter.info().id.clone());
+    let publication = adapter.layout().publication(&summary.metadata, Job::Push);
+    // A file is a publication too: what push needs and the file lacks, said the file's way.
+    let skipped: Vec<String> = publication
+        .skipped
+        .iter()
+        .map(|k| match &k.field {
+            None => format!(
+                "{}: в файле нет объектов {} — {XML_EXPORT_HINT}",
+                k.section,
+                onec_adapter::xml::russian_type(&k.set)
+            ),
+            Some(f) => format!(
+                "{}: у объектов {} в файле нет реквизита {f}",
+                k.section,
+                onec_adapter::xml::russian_type(&k.set)
+            ),
+        })
+        .collect();
+    let companies_missing = publication.skipped.iter().any(|k| {
+        k.section
+            == match adapter.layout().companies_from {
+                CompanySource::Counterparties => "counterparties",
+                CompanySource::Partners => "partners",
+            }
+    });
+    let mut jobs = BTreeMap::new();
+    jobs.insert(
+        "push",
+        JobCheck {
+            can_run: if companies_missing {
+                "no"
+            } else if skipped.is_empty() {
+                "yes"
+            } else {
+                "partly"
+            },
+            skipped: skipped.clone(),
+            warnings: Vec::new(),
+        },
+    );
+    for job in ["pull", "bill"] {
+        jobs.insert(
+            job,
+            JobCheck {
+                can_run: "unsupported",
+                skipped: vec![format!(
+                    "{job} пишет документы в 1С, а в файл писать нельзя: нужна опубликованная база (source = \"odata\")"
+                )],
+                warnings: Vec::new(),
+            },
+        );
+    }
+    side.jobs = Some(jobs);
+    side.missing = Some(skipped);
     side
 }
 
@@ -260,7 +387,8 @@ pub async fn run(ctx: &Ctx<'_>, s: &Settings) -> Result<CheckReport> {
             Ok(None) => unreachable!("an odata source always has a client"),
             Err(e) => SideCheck::new("unauthorized", format!("{ONEC_UNAUTHORIZED} ({e:#})")),
         },
-        OnecSource::Xml { path } | OnecSource::Xlsx { path } => check_file(s, path),
+        OnecSource::Xml { path } => check_file(s, path, true),
+        OnecSource::Xlsx { path } => check_file(s, path, false),
     };
     let ok =
         okdesk.connected() && onec.connected() && onec.missing.as_ref().is_none_or(Vec::is_empty);

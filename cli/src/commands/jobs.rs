@@ -90,8 +90,15 @@ pub enum JobResult {
 }
 
 /// Turns an engine error into a message that says what to do.
-pub fn engine_error(job: &str, e: sync_engine::Error) -> anyhow::Error {
+pub fn engine_error(job: &str, e: sync_engine::Error, s: &Settings) -> anyhow::Error {
+    let file_source = !matches!(s.onec.source, crate::config::OnecSource::OData { .. });
     let fix = match &e {
+        // A file has no address, user or publication to check: what helps is a new export.
+        sync_engine::Error::Onec(_) if file_source => {
+            "check the file with `okdesk-1c check` (it says what the file holds and lacks), then \
+             export it again: обработка «Выгрузка и загрузка данных XML» (UTF-8) with the \
+             counterparties, contact persons and contracts ticked"
+        }
         sync_engine::Error::Auth(_) => {
             "check okdesk.url and the API token (Okdesk: Настройки → API; the user needs the \
              Administrator role)"
@@ -150,7 +157,7 @@ pub async fn push(ctx: &Ctx<'_>, w: &Wiring, policy: Policy, dry_run: bool) -> R
     let callback = output::on_progress(&bar);
     let result = with_stop(ctx, job.stop_flag(), job.run(dry_run, &callback)).await;
     bar.finish_and_clear();
-    result.map_err(|e| engine_error("push", e))
+    result.map_err(|e| engine_error("push", e, &w.settings))
 }
 
 /// The document port, or why pull and bill cannot run with this source.
@@ -200,7 +207,7 @@ pub async fn pull(
     bar.finish_and_clear();
     result
         .map(JobResult::Ran)
-        .map_err(|e| engine_error("pull", e))
+        .map_err(|e| engine_error("pull", e, &w.settings))
 }
 
 /// The Okdesk employee bill writes its comments as: `[bill] comment_author` (an id or an
@@ -255,7 +262,7 @@ pub async fn bill(ctx: &Ctx<'_>, w: &Wiring, dry_run: bool) -> Result<JobResult>
     bar.finish_and_clear();
     result
         .map(JobResult::Ran)
-        .map_err(|e| engine_error("bill", e))
+        .map_err(|e| engine_error("bill", e, &w.settings))
 }
 
 /// Prints one job's report.
@@ -442,7 +449,10 @@ pub async fn push_plan_text(w: &Wiring, policy: Policy) -> Result<(String, bool)
         w.state.clone(),
         policy.clone(),
     );
-    let (plan, read) = job.plan().await.map_err(|e| engine_error("plan", e))?;
+    let (plan, read) = job
+        .plan()
+        .await
+        .map_err(|e| engine_error("plan", e, &w.settings))?;
     let mut text = sync_engine::push::render_plan(&plan);
     let unread = sync_engine::push::unread_failures(&read, &policy);
     if !unread.is_empty() {

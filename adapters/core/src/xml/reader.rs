@@ -52,11 +52,21 @@ impl<'f> ReadPlan<'f> {
     /// Keeps exactly the sets a layout maps ([`Layout::entity_sets_to_read`]) and treats as
     /// composite every field the layout reads together with its `_Type`.
     pub fn for_layout(layout: &Layout) -> ReadPlan<'static> {
+        Self::for_reads(layout.entity_sets_to_read())
+    }
+
+    /// Keeps the sets one job reads ([`Layout::publication_unchecked`]): push keeps no bank
+    /// accounts, VAT or items, so an export of those is reported as objects push does not use.
+    pub fn for_job(layout: &Layout, job: crate::layout::Job) -> ReadPlan<'static> {
+        Self::for_reads(layout.publication_unchecked(job))
+    }
+
+    fn for_reads(reads: Vec<crate::layout::SetRead>) -> ReadPlan<'static> {
         let mut plan = ReadPlan {
             keep: Keep::Sets(BTreeSet::new()),
             composites: BTreeMap::new(),
         };
-        for read in layout.entity_sets_to_read() {
+        for read in reads {
             let fields: BTreeSet<&str> = read.select.iter().map(String::as_str).collect();
             for f in &read.select {
                 if fields.contains(format!("{f}_Type").as_str()) {
@@ -400,11 +410,13 @@ impl<'f, R: Read> ObjectReader<'f, R> {
     fn open_root(&mut self) -> Result<(), XmlError> {
         loop {
             self.text.clear();
+            // Stray text is reported where it starts (a CSV's first line), not where it ends.
+            let began = self.cur.xml.buffer_position();
             match self.cur.next(&mut self.text, &String::new)? {
                 Ev::Text if is_blank(&self.text) => {}
                 Ev::Text => {
                     return Err(XmlError::NotExchangeFile {
-                        at: self.cur.here(),
+                        at: self.cur.locate(began),
                         found: format!("text `{}` before the root element", excerpt(&self.text)),
                     })
                 }
