@@ -5,6 +5,7 @@
 
 pub mod adapter;
 pub mod documents;
+pub mod enterprise_data;
 pub mod layout;
 pub mod mapping;
 pub mod metadata;

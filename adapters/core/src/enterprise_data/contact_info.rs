@@ -36,7 +36,9 @@ enum Kind {
 
 fn kind(value: &str) -> Kind {
     match value {
-        "АдресЭлектроннойПочты" | "ПользовательскаяКИАдресЭлектроннойПочты" => Kind::Email,
+        "АдресЭлектроннойПочты" | "ПользовательскаяКИАдресЭлектроннойПочты" => {
+            Kind::Email
+        }
         "Телефон" | "ТелефонДомашний" | "ТелефонРабочий" | "ПользовательскаяКИТелефон" => {
             Kind::Phone
         }
@@ -57,7 +59,10 @@ pub(crate) fn read(table: Option<&Node>) -> ContactInfo {
         let Some(k) = row.text_at(&["ВидКонтактнойИнформации"]) else {
             continue;
         };
-        let Some(value) = row.text_at(&["ЗначенияПолей"]).and_then(|v| presentation(&v)) else {
+        let Some(value) = row
+            .text_at(&["ЗначенияПолей"])
+            .and_then(|v| presentation(&v))
+        else {
             continue;
         };
         match kind(k.trim()) {
@@ -106,7 +111,9 @@ fn from_xml(text: &str) -> Option<String> {
                 for a in e.attributes().flatten() {
                     let key = a.key.local_name();
                     let Ok(v) = a.unescape_value() else { continue };
-                    if depth == 0 && key.as_ref() == "Представление".as_bytes() && !v.trim().is_empty()
+                    if depth == 0
+                        && key.as_ref() == "Представление".as_bytes()
+                        && !v.trim().is_empty()
                     {
                         return Some(v.into_owned());
                     }

@@ -63,7 +63,9 @@ fn declared_encoding(head: &[u8]) -> Option<String> {
     let end = decl.windows(2).position(|w| w == b"?>")?;
     let decl = std::str::from_utf8(&decl[..end]).ok()?;
     let at = decl.find("encoding")?;
-    let rest = decl[at + "encoding".len()..].trim_start().strip_prefix('=')?;
+    let rest = decl[at + "encoding".len()..]
+        .trim_start()
+        .strip_prefix('=')?;
     let rest = rest.trim_start();
     let quote = rest.chars().next().filter(|c| *c == '"' || *c == '\'')?;
     let value = &rest[1..];
@@ -75,7 +77,8 @@ fn declared_encoding(head: &[u8]) -> Option<String> {
 const CP1251_HIGH: [char; 128] = [
     'Ђ', 'Ѓ', '‚', 'ѓ', '„', '…', '†', '‡', '€', '‰', 'Љ', '‹', 'Њ', 'Ќ', 'Ћ', 'Џ', //
     'ђ', '‘', '’', '“', '”', '•', '–', '—', '\u{FFFD}', '™', 'љ', '›', 'њ', 'ќ', 'ћ', 'џ', //
-    '\u{A0}', 'Ў', 'ў', 'Ј', '¤', 'Ґ', '¦', '§', 'Ё', '©', 'Є', '«', '¬', '\u{AD}', '®', 'Ї', //
+    '\u{A0}', 'Ў', 'ў', 'Ј', '¤', 'Ґ', '¦', '§', 'Ё', '©', 'Є', '«', '¬', '\u{AD}', '®',
+    'Ї', //
     '°', '±', 'І', 'і', 'ґ', 'µ', '¶', '·', 'ё', '№', 'є', '»', 'ј', 'Ѕ', 'ѕ', 'ї', //
     'А', 'Б', 'В', 'Г', 'Д', 'Е', 'Ж', 'З', 'И', 'Й', 'К', 'Л', 'М', 'Н', 'О', 'П', //
     'Р', 'С', 'Т', 'У', 'Ф', 'Х', 'Ц', 'Ч', 'Ш', 'Щ', 'Ъ', 'Ы', 'Ь', 'Э', 'Ю', 'Я', //
@@ -127,6 +130,9 @@ pub(crate) struct Decoder<R> {
     out: Vec<u8>,
     out_pos: usize,
     eof: bool,
+    /// An error found after some good text; reported once that text has been handed out, so that
+    /// the reader's position points at the bad bytes.
+    failed: Option<io::Error>,
 }
 
 impl<R: Read> Decoder<R> {
@@ -138,6 +144,7 @@ impl<R: Read> Decoder<R> {
             out: Vec::new(),
             out_pos: 0,
             eof: false,
+            failed: None,
         }
     }
 
@@ -145,6 +152,9 @@ impl<R: Read> Decoder<R> {
     fn refill(&mut self) -> io::Result<bool> {
         self.out.clear();
         self.out_pos = 0;
+        if let Some(e) = self.failed.take() {
+            return Err(e);
+        }
         while self.out.is_empty() {
             if self.eof {
                 if self.raw.is_empty() {
@@ -180,7 +190,12 @@ impl<R: Read> Decoder<R> {
                 }
                 Encoding::Utf16Le | Encoding::Utf16Be => {
                     self.raw.extend_from_slice(&chunk[..n]);
-                    self.decode_utf16()?;
+                    if let Err(e) = self.decode_utf16() {
+                        if self.out.is_empty() {
+                            return Err(e);
+                        }
+                        self.failed = Some(e);
+                    }
                 }
             }
         }
@@ -208,7 +223,8 @@ impl<R: Read> Decoder<R> {
                 char::from_u32(u32::from(u)).ok_or_else(|| bad_utf16(u))?
             };
             i += 2;
-            self.out.extend_from_slice(c.encode_utf8(&mut tmp).as_bytes());
+            self.out
+                .extend_from_slice(c.encode_utf8(&mut tmp).as_bytes());
         }
         self.raw.drain(..i);
         Ok(())
@@ -279,7 +295,9 @@ impl<R: Read> Tracked<R> {
     /// The line and column of offset `at`; an offset older than the history is placed at its start.
     pub(crate) fn locate(&self, at: u64) -> Location {
         let at = at.clamp(self.base, self.base + self.buf.len() as u64);
-        let idx = usize::try_from(at - self.base).unwrap_or(usize::MAX).min(self.buf.len());
+        let idx = usize::try_from(at - self.base)
+            .unwrap_or(usize::MAX)
+            .min(self.buf.len());
         let line = if idx <= self.pos {
             self.newlines - newlines(&self.buf[idx..self.pos])
         } else {

@@ -36,17 +36,20 @@ pub(crate) struct Node {
 
 impl Node {
     /// The first child named `name`.
-    pub fn child(&self, name: &str) -> Option<&Node> {
+    pub(crate) fn child(&self, name: &str) -> Option<&Node> {
         self.children.iter().find(|c| c.name == name)
     }
 
     /// All children named `name`.
-    pub fn children_named<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a Node> + 'a {
+    pub(crate) fn children_named<'a>(
+        &'a self,
+        name: &'a str,
+    ) -> impl Iterator<Item = &'a Node> + 'a {
         self.children.iter().filter(move |c| c.name == name)
     }
 
     /// The text of the element at `path` below this one; `None` when absent or blank.
-    pub fn text_at(&self, path: &[&str]) -> Option<String> {
+    pub(crate) fn text_at(&self, path: &[&str]) -> Option<String> {
         let mut node = self;
         for p in path {
             node = node.child(p)?;
@@ -80,9 +83,12 @@ enum Stage {
     Done,
 }
 
+/// The bytes under the parser: the sniffed head put back before the rest, decoded, tracked.
+type Source<R> = Tracked<Decoder<io::Chain<io::Cursor<Vec<u8>>, R>>>;
+
 /// Reads the message and hands out its objects one by one.
 pub(crate) struct MessageReader<R: Read> {
-    xml: NsReader<Tracked<Decoder<io::Chain<io::Cursor<Vec<u8>>, R>>>>,
+    xml: NsReader<Source<R>>,
     buf: Vec<u8>,
     stage: Stage,
     /// Open elements of the envelope: name and line.
@@ -245,10 +251,20 @@ impl<R: Read> MessageReader<R> {
                         _ => self.skip(qname, loc.line)?,
                     }
                 }
-                Event::Empty(e) if self.stage == Stage::InMessage => {
-                    if e.local_name().as_ref() == b"Body" {
-                        self.envelope.body_ns = ns.clone();
+                Event::Empty(e)
+                    if self.stage == Stage::InMessage && e.local_name().as_ref() == b"Body" =>
+                {
+                    // An empty body is a message without objects, provided it is EnterpriseData.
+                    let body_ns = ns.clone().unwrap_or_default();
+                    if !body_ns.starts_with(ED_NS_PREFIX) {
+                        return Err(EnterpriseDataError::NotEnterpriseData {
+                            at: self.locate(at),
+                            found: format!(
+                                "<Message> whose <Body/> is in namespace «{body_ns}», not {ED_NS_PREFIX}…"
+                            ),
+                        });
                     }
+                    self.envelope.body_ns = Some(body_ns);
                 }
                 Event::Start(e) if self.stage == Stage::InBody => {
                     let name = utf8_name(e.local_name().as_ref());
