@@ -216,6 +216,10 @@ pub struct PullArgs {
     /// Read and plan, write nothing to 1C.
     #[arg(long)]
     pub dry_run: bool,
+    /// On the first pull, read every issue in the window even when there are more than
+    /// `[pull] first_max_issues`.
+    #[arg(long)]
+    pub all: bool,
 }
 
 /// `bill`.

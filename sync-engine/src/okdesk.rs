@@ -14,7 +14,8 @@
 //! Fields that are empty in 1C are not sent: a phone or address typed into Okdesk by hand is not
 //! wiped by a 1C record that lacks it.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::sync::Arc;
 
 use async_trait::async_trait;
 use okdesk_client::api::agreements as oa;
@@ -41,12 +42,36 @@ use crate::ports::{
 #[derive(Clone, Debug)]
 pub struct OkdeskApiPort {
     client: OkdeskClient,
+    /// Contacts by `crm_1c_id`, from one whole listing. Okdesk documents no `crm_1c_id` filter
+    /// for contacts and no public client uses one (okdesk-api.md, corrections), so a lookup
+    /// compares exactly over the documented listing, read once and kept up to date with this
+    /// port's own writes; a write that may or may not have landed drops it.
+    contacts_by_key: Arc<tokio::sync::Mutex<Option<HashMap<String, Vec<u64>>>>>,
 }
 
 impl OkdeskApiPort {
     /// A port over `client` (clones share its limiter and counters).
     pub fn new(client: OkdeskClient) -> Self {
-        OkdeskApiPort { client }
+        OkdeskApiPort {
+            client,
+            contacts_by_key: Arc::new(tokio::sync::Mutex::new(None)),
+        }
+    }
+
+    /// Keeps the contacts index in step with a contact write: a success records the key, a
+    /// failure (which may have landed) forgets the index.
+    async fn note_contact_write(&self, key: Option<&str>, result: &Result<OkdeskId, PortError>) {
+        let mut index = self.contacts_by_key.lock().await;
+        match (result, index.as_mut(), key) {
+            (Ok(id), Some(map), Some(key)) => {
+                let ids = map.entry(key.to_owned()).or_default();
+                if !ids.contains(&id.0) {
+                    ids.push(id.0);
+                }
+            }
+            (Ok(_), _, _) => {}
+            (Err(_), _, _) => *index = None,
+        }
     }
 
     /// The client, for callers that need more of the API (pull, bill, check).
@@ -256,9 +281,11 @@ where
 {
     let code = f.code.clone().unwrap_or_default();
     let name = f.name.clone().unwrap_or_default();
+    // A directory's code is set on create only: an update documents `name, description,
+    // visible` (okdesk-api.md, corrections), and a code it does not take would be ignored.
     let mut w = match id {
         None => handler.create(code, name),
-        Some(id) => handler.update(id.0).code(code).name(name),
+        Some(id) => handler.update(id.0).name(name),
     };
     if let Some(k) = f.equipment_kind_id {
         w = w.equipment_kind_id(k);
@@ -617,19 +644,29 @@ impl OkdeskPort for OkdeskApiPort {
                 kind: EntityKind::Contacts,
                 crm_1c_id,
             } => {
-                let listed = self
-                    .client
-                    .contacts()
-                    .list()
-                    .param("crm_1c_id", crm_1c_id)
-                    .collect_all()
-                    .await
-                    .map_err(|e| port_error(&e, None))?;
-                let exact = listed
-                    .iter()
-                    .filter(|c| c.crm_1c_id.as_deref() == Some(crm_1c_id.as_str()))
-                    .map(|c| c.id.0);
-                one_exact("contacts", crm_1c_id, exact).map(Vec::from_iter)
+                let mut index = self.contacts_by_key.lock().await;
+                if index.is_none() {
+                    let listed = self
+                        .client
+                        .contacts()
+                        .list()
+                        .collect_all()
+                        .await
+                        .map_err(|e| port_error(&e, None))?;
+                    let mut map: HashMap<String, Vec<u64>> = HashMap::new();
+                    for c in listed {
+                        if let Some(key) = c.crm_1c_id.filter(|k| !k.is_empty()) {
+                            map.entry(key).or_default().push(c.id.0);
+                        }
+                    }
+                    *index = Some(map);
+                }
+                let exact = index
+                    .as_ref()
+                    .and_then(|m| m.get(crm_1c_id.as_str()))
+                    .cloned()
+                    .unwrap_or_default();
+                one_exact("contacts", crm_1c_id, exact.into_iter()).map(Vec::from_iter)
             }
             Lookup::Crm1cId { kind, .. } => Err(PortError::new(
                 ErrorClass::Config,
@@ -672,11 +709,19 @@ impl OkdeskPort for OkdeskApiPort {
     }
 
     async fn create(&self, record: &Record) -> Result<OkdeskId, PortError> {
-        self.write(None, record).await
+        let result = self.write(None, record).await;
+        if let Record::Contact(c) = record {
+            self.note_contact_write(Some(&c.crm_1c_id), &result).await;
+        }
+        result
     }
 
     async fn update(&self, id: OkdeskId, record: &Record) -> Result<(), PortError> {
-        self.write(Some(id), record).await.map(|_| ())
+        let result = self.write(Some(id), record).await;
+        if let Record::Contact(c) = record {
+            self.note_contact_write(Some(&c.crm_1c_id), &result).await;
+        }
+        result.map(|_| ())
     }
 
     async fn set_crm_1c_id(
@@ -741,20 +786,16 @@ impl OkdeskPort for OkdeskApiPort {
                 result.map_err(|e| port_error(&e, Some(&body)))
             }
             EntityKind::Contacts => {
-                // Contacts have no activation endpoint; `active` is a field of the contact.
-                let f = op::ContactFields {
-                    extra: BTreeMap::from([("active".to_owned(), Value::Bool(active))]),
-                    ..op::ContactFields::default()
+                // `PATCH /contacts/{id}/activations` with the flat body, as clients that run
+                // against real accounts do; `active` in a contact update would be ignored.
+                let body = serde_json::json!({ "active": active });
+                let contacts = self.client.contacts();
+                let result = if active {
+                    contacts.activate(ContactId(id.0)).await
+                } else {
+                    contacts.deactivate(ContactId(id.0)).await
                 };
-                let body = wrapped("contact", &f);
-                self.client
-                    .contacts()
-                    .update(ContactId(id.0))
-                    .fields(f)
-                    .send()
-                    .await
-                    .map(|_| ())
-                    .map_err(|e| port_error(&e, Some(&body)))
+                result.map_err(|e| port_error(&e, Some(&body)))
             }
             other => Err(PortError::new(
                 ErrorClass::Config,

@@ -178,7 +178,9 @@ impl IssuesPort for OkdeskIssuesPort {
             status_code: i.status_code().to_owned(),
             status_name: i.status.as_ref().and_then(|s| s.name.clone()),
             assignee: i.assignee.as_ref().map(|p| person(p, PersonKind::Employee)),
-            author: i.author.as_ref().map(|p| person(p, PersonKind::Contact)),
+            // The card's author may come without `type` (okdesk-api.md, corrections): unknown, not
+            // a contact.
+            author: i.author.as_ref().map(|p| person(p, PersonKind::Unknown)),
             company_id: i.company_id.map(|c| c.0),
             contact_id: i.contact.as_ref().map(|c| c.id.0),
             agreement_id: i.agreement.as_ref().map(|a| a.id.0),

@@ -42,7 +42,7 @@ async fn run_job(ctx: &Ctx<'_>, w: &Wiring, job: Job) -> (Value, bool) {
         Job::Push => jobs::push(ctx, w, w.settings.push.clone(), false)
             .await
             .map(JobResult::Ran),
-        Job::Pull => jobs::pull(ctx, w, None, false).await,
+        Job::Pull => jobs::pull(ctx, w, None, false, false).await,
         Job::Bill => jobs::bill(ctx, w, false).await,
     };
     match result {

@@ -143,7 +143,7 @@ pub async fn run(ctx: &Ctx<'_>, out: &mut dyn Write, a: &DemoArgs) -> Result<u8>
     outcome.jobs.push(("push", JobResult::Ran(first)));
 
     // 4. pull, 5. bill
-    let pulled = jobs::pull(ctx, &w, None, false).await?;
+    let pulled = jobs::pull(ctx, &w, None, false, false).await?;
     let billed = jobs::bill(ctx, &w, false).await?;
     for (n, title, r) in [
         (4, "pull: Okdesk issues → 1C documents", &pulled),

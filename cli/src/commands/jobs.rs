@@ -178,6 +178,7 @@ pub async fn pull(
     w: &Wiring,
     since: Option<chrono::NaiveDate>,
     dry_run: bool,
+    all: bool,
 ) -> Result<JobResult> {
     let docs = match documents(w, "pull") {
         Ok(d) => d,
@@ -199,14 +200,54 @@ pub async fn pull(
             .map_err(|e| anyhow!("cannot read the pull cursor: {e}"))?
             .is_none()
     };
-    let since = since.or(if first_pull { s.pull.since } else { None });
+    // The first pull reads the window the config documents: `[pull] since`, else 30 days back,
+    // never the whole history by default.
+    let asked = since;
+    let since = match (asked, first_pull) {
+        (Some(d), _) => Some(d),
+        (None, true) => Some(s.pull.since.unwrap_or_else(|| {
+            chrono::Local::now().date_naive()
+                - chrono::Duration::days(crate::config::FIRST_PULL_DAYS)
+        })),
+        (None, false) => None,
+    };
+    let mut window_note = None;
+    if let (true, Some(from)) = (first_pull, since) {
+        let ids =
+            w.issues.issue_ids(&[], Some(from)).await.map_err(|e| {
+                anyhow!("pull could not count the issues changed since {from}: {e}")
+            })?;
+        let n = ids.len();
+        if n > s.pull.first_max_issues && asked.is_none() && !all && !dry_run {
+            anyhow::bail!(
+                "the first pull would read {n} issues changed since {from} (more than \
+                 [pull] first_max_issues = {}) and write each into 1C\n  fix: `okdesk-1c plan pull` \
+                 shows them; start later with `okdesk-1c pull --since YYYY-MM-DD`, raise \
+                 [pull] first_max_issues, or confirm with `okdesk-1c pull --all`",
+                s.pull.first_max_issues
+            );
+        }
+        window_note = Some(format!(
+            "первая выгрузка заявок: изменённые с {from} ({n} шт.; {}); дальше — по курсору",
+            match (asked, s.pull.since) {
+                (Some(_), _) => "задано --since",
+                (None, Some(_)) => "задано [pull] since",
+                (None, None) => "по умолчанию 30 дней назад",
+            }
+        ));
+    }
     let job = PullJob::with_shared_state(w.issues.clone(), docs, w.state.clone(), policy);
     let bar = output::bar(ctx.progress, "pull");
     let callback = output::on_job_progress(&bar);
     let result = with_stop(ctx, job.stop_flag(), job.run(dry_run, since, &callback)).await;
     bar.finish_and_clear();
     result
-        .map(JobResult::Ran)
+        .map(|mut report| {
+            if let Some(note) = window_note {
+                report.warnings.insert(0, note);
+            }
+            JobResult::Ran(report)
+        })
         .map_err(|e| engine_error("pull", e, &w.settings))
 }
 
@@ -388,7 +429,7 @@ pub async fn sync(ctx: &Ctx<'_>, w: &Wiring, dry_run: bool) -> Result<SyncOutcom
     let report = push(ctx, w, w.settings.push.clone(), dry_run).await?;
     jobs.push(("push", JobResult::Ran(report)));
     if !ctx.stop.is_stopped() {
-        jobs.push(("pull", pull(ctx, w, None, dry_run).await?));
+        jobs.push(("pull", pull(ctx, w, None, dry_run, false).await?));
     }
     if !ctx.stop.is_stopped() {
         jobs.push(("bill", bill(ctx, w, dry_run).await?));
@@ -427,7 +468,7 @@ pub async fn plan(
 ) -> Result<JobResult> {
     let result = match job {
         crate::args::JobName::Push => JobResult::Ran(push(ctx, w, policy, true).await?),
-        crate::args::JobName::Pull => pull(ctx, w, None, true).await?,
+        crate::args::JobName::Pull => pull(ctx, w, None, true, false).await?,
         crate::args::JobName::Bill => bill(ctx, w, true).await?,
     };
     Ok(match result {

@@ -100,7 +100,7 @@ async fn run_command(ctx: &mut Ctx<'_>, out: &mut (dyn Write + Send)) -> Result<
         Command::Pull(a) => {
             let s = settings(ctx)?;
             let w = jobs::wire(ctx, &s).await?;
-            let r = jobs::pull(ctx, &w, a.since, a.dry_run).await?;
+            let r = jobs::pull(ctx, &w, a.since, a.dry_run, a.all).await?;
             jobs::finish_single(ctx, out, "pull", r)
         }
         Command::Bill(a) => {

@@ -87,6 +87,7 @@ pub(crate) struct PushFile {
 #[serde(deny_unknown_fields)]
 pub(crate) struct PullFile {
     pub(crate) since: Option<String>,
+    pub(crate) first_max_issues: Option<usize>,
     pub(crate) overlap_days: Option<u32>,
     pub(crate) attachments: Option<bool>,
 }

@@ -136,8 +136,11 @@ pub struct OnecSettings {
 /// `[pull]`.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct PullSettings {
-    /// Where the first exchange starts when there is no cursor yet.
+    /// Where the first exchange starts when there is no cursor yet (`None`: 30 days back).
     pub since: Option<chrono::NaiveDate>,
+    /// The most issues a first pull reads without `--since` or `--all`: more is refused instead of
+    /// silently importing years of history.
+    pub first_max_issues: usize,
     /// Days re-read before the cursor (Okdesk's `updated_since` is day-granular).
     pub overlap_days: u32,
     /// Whether attachments are downloaded (into `files/attachments`); otherwise only their digests
@@ -753,6 +756,12 @@ fn push_policy(raw: &FileConfig, path: &Path) -> Result<Policy> {
     Ok(policy)
 }
 
+/// How many issues a first pull reads without being told to read more.
+pub const DEFAULT_FIRST_MAX_ISSUES: usize = 1000;
+
+/// How far back the first pull reads when `[pull] since` is not set.
+pub const FIRST_PULL_DAYS: i64 = 30;
+
 fn pull_settings(raw: &FileConfig, path: &Path) -> Result<PullSettings> {
     let p = &raw.pull;
     let since = match &p.since {
@@ -780,6 +789,7 @@ fn pull_settings(raw: &FileConfig, path: &Path) -> Result<PullSettings> {
     }
     Ok(PullSettings {
         since,
+        first_max_issues: p.first_max_issues.unwrap_or(DEFAULT_FIRST_MAX_ISSUES),
         overlap_days: p.overlap_days.unwrap_or(1),
         attachments: p.attachments.unwrap_or(true),
     })

@@ -90,6 +90,8 @@ on_deletion = "archive"
 [pull]
 # Where the first exchange starts when nothing was pulled yet (YYYY-MM-DD; default: 30 days ago).
 # since = "2024-01-01"
+# A first pull that would read more issues than this stops and asks for `--since` or `--all`.
+# first_max_issues = 1000
 # Days re-read before the last cursor (Okdesk filters changed issues by day).
 overlap_days = 1
 # Download attachments into `files`/attachments (otherwise only their digests are kept).

@@ -57,8 +57,10 @@ impl<'c> ContactHandler<'c> {
         Ok(found.into_iter().find(|c| c.id == id))
     }
 
-    /// The contact whose `crm_1c_id` equals `key` exactly (filtered here; the server may match
-    /// substrings). Two exact matches are [`Error::Ambiguous`].
+    /// The contact whose `crm_1c_id` equals `key` exactly. No public client filters contacts by
+    /// `crm_1c_id` and no documentation lists it (okdesk-api.md, corrections), so the server may
+    /// ignore the filter: the documented keyset listing is read whole and compared here. Two exact
+    /// matches are [`Error::Ambiguous`]. Callers looking up many keys should list once instead.
     ///
     /// ```no_run
     /// # async fn run(client: okdesk_client::OkdeskClient) -> okdesk_client::Result<()> {
@@ -66,33 +68,53 @@ impl<'c> ContactHandler<'c> {
     /// # Ok(()) }
     /// ```
     pub async fn find_by_crm_1c_id(&self, key: &str) -> Result<Option<Contact>> {
-        let found = self.search().crm_1c_id(key).send().await?;
-        let mut exact: Vec<Contact> = found
-            .iter()
+        let mut exact: Vec<Contact> = self
+            .list()
+            .collect_all()
+            .await?
+            .into_iter()
             .filter(|c| c.crm_1c_id.as_deref() == Some(key))
-            .cloned()
             .collect();
-        // Okdesk matches `crm_1c_id` as a substring and the exact search answers with one object,
-        // so a longer key ("abc-12" for "abc-1") can hide the exact record. When the search found
-        // something else, the filtered listing is read whole and compared exactly.
-        if exact.is_empty() && !found.is_empty() {
-            exact = self
-                .list()
-                .param("crm_1c_id", key)
-                .collect_all()
-                .await?
-                .into_iter()
-                .filter(|c| c.crm_1c_id.as_deref() == Some(key))
-                .collect();
-        }
         match exact.len() {
             0 | 1 => Ok(exact.pop()),
             count => Err(Error::Ambiguous {
-                endpoint: "GET /api/v1/contacts".to_owned(),
+                endpoint: "GET /api/v1/contacts/list".to_owned(),
                 key: format!("crm_1c_id = {key}"),
                 count,
             }),
         }
+    }
+
+    /// Deactivates a contact (`PATCH /contacts/{id}/activations`, flat `{"active": false}`): how
+    /// public clients that run against real accounts do it (okdesk_tools `archive_contact`). An
+    /// `active` field in `PATCH /contacts/{id}` is not how it is done and would be ignored.
+    ///
+    /// ```no_run
+    /// # async fn run(client: okdesk_client::OkdeskClient) -> okdesk_client::Result<()> {
+    /// client.contacts().deactivate(okdesk_client::ContactId(3020)).await?;
+    /// # Ok(()) }
+    /// ```
+    pub async fn deactivate(&self, id: ContactId) -> Result<()> {
+        self.set_active(id, false).await
+    }
+
+    /// Activates a contact again (`{"active": true}`).
+    ///
+    /// ```no_run
+    /// # async fn run(client: okdesk_client::OkdeskClient) -> okdesk_client::Result<()> {
+    /// client.contacts().activate(okdesk_client::ContactId(3020)).await?;
+    /// # Ok(()) }
+    /// ```
+    pub async fn activate(&self, id: ContactId) -> Result<()> {
+        self.set_active(id, true).await
+    }
+
+    async fn set_active(&self, id: ContactId, active: bool) -> Result<()> {
+        let body = serde_json::json!({ "active": active });
+        self.client
+            .send_json_lenient(Method::PATCH, &format!("contacts/{id}/activations"), &body)
+            .await
+            .map(|_| ())
     }
 
     /// Starts creating a contact (`POST /contacts/`, body `{"contact": {…}}`).
@@ -187,12 +209,6 @@ impl ContactSearch<'_> {
     /// Portal login.
     pub fn login(mut self, login: impl Into<String>) -> Self {
         self.query.set("login", login.into());
-        self
-    }
-
-    /// External 1C key.
-    pub fn crm_1c_id(mut self, key: impl Into<String>) -> Self {
-        self.query.set("crm_1c_id", key.into());
         self
     }
 

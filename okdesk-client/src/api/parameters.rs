@@ -29,7 +29,8 @@ enum SchemaAnswer {
 }
 
 impl ParameterHandler<'_> {
-    /// The issue custom parameters (`GET /issues/parameters`).
+    /// The issue custom parameters (`GET /issues/parameters/list`, the path public clients that
+    /// run against real accounts call: go-okdesk, okdesk-phone-sync).
     ///
     /// ```no_run
     /// # async fn run(client: okdesk_client::OkdeskClient) -> okdesk_client::Result<()> {
@@ -39,7 +40,7 @@ impl ParameterHandler<'_> {
     /// # Ok(()) }
     /// ```
     pub async fn issues(&self) -> Result<Vec<ParameterSchema>> {
-        self.fetch("issues/parameters").await
+        self.fetch("issues/parameters/list").await
     }
 
     /// The time-entry custom parameters (`GET /time_entries/parameters`).

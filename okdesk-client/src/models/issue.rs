@@ -18,7 +18,45 @@ use crate::ids::{
 };
 use crate::page::HasId;
 
-/// An issue type `{id, code, name, available_for_client}`.
+/// A node of the issue-type tree `GET /dictionaries/issues/types` answers: a group
+/// (`type: "group"`, with `children`) or a type. Seen in three public C# integrations and
+/// go-okdesk (okdesk-api.md, corrections); the fields past `children` are tolerated if absent.
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize, Serialize)]
+pub struct IssueTypeNode {
+    /// The id.
+    #[serde(default, deserialize_with = "crate::de::opt_id")]
+    pub id: Option<u64>,
+    /// The account-specific code.
+    #[serde(default, deserialize_with = "crate::de::null_default")]
+    pub code: String,
+    /// The name.
+    #[serde(default)]
+    pub name: Option<String>,
+    /// `group` for a group; a type otherwise.
+    #[serde(default, rename = "type")]
+    pub kind: Option<String>,
+    /// Whether this is the account's default type.
+    #[serde(default)]
+    pub default: Option<bool>,
+    /// Whether the type is internal (not for clients).
+    #[serde(default)]
+    pub inner: Option<bool>,
+    /// Whether clients may pick it.
+    #[serde(default)]
+    pub available_for_client: Option<bool>,
+    /// The nodes inside a group.
+    #[serde(default)]
+    pub children: Vec<IssueTypeNode>,
+}
+
+impl IssueTypeNode {
+    /// Whether the node is a group of types rather than a type.
+    pub fn is_group(&self) -> bool {
+        self.kind.as_deref() == Some("group") || !self.children.is_empty()
+    }
+}
+
+/// An issue type `{id, code, name, available_for_client}`, with the group it sits in.
 #[derive(Clone, Debug, PartialEq, Eq, Deserialize, Serialize)]
 pub struct IssueType {
     /// The id.
@@ -33,6 +71,9 @@ pub struct IssueType {
     /// Whether clients may pick it.
     #[serde(default)]
     pub available_for_client: Option<bool>,
+    /// The code of the group the type sits in, when the tree has groups.
+    #[serde(default)]
+    pub group: Option<String>,
 }
 
 /// `comments: {count, last_at}` on the card.

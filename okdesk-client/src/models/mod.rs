@@ -23,6 +23,6 @@ pub use employee::Employee;
 pub use equipment::{DirectoryRef, Equipment, EquipmentKind, EquipmentModel, Manufacturer};
 pub use issue::{
     Comment, CommentsSummary, Issue, IssueEquipment, IssueListItem, IssueService, IssueStatus,
-    IssueType, ServiceInfo, TimeEntry,
+    IssueType, IssueTypeNode, ServiceInfo, TimeEntry,
 };
 pub use maintenance_entity::{MaintenanceEntity, TimeZoneRef};

@@ -312,7 +312,9 @@ async fn employees_statuses_and_parameter_schemas() {
         .mount(&server)
         .await;
     Mock::given(method("GET"))
-        .and(path("/api/v1/issues/parameters"))
+        // The path itself is held against the simulator (tests/tests/okdesk_methods.rs); this
+        // test is about the two answer shapes.
+        .and(path("/api/v1/issues/parameters/list"))
         .respond_with(json(json!([{"code": "invoice_no", "name": "Номер счёта", "field_type": "ftstring", "required": false}])))
         .mount(&server)
         .await;

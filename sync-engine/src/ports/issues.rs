@@ -31,6 +31,10 @@ pub enum PersonKind {
     Employee,
     /// A client's contact person.
     Contact,
+    /// Okdesk did not say: the issue card's `author` comes as `{id, name}` without `type` (the
+    /// documentation's own sample). The id may be an employee's or a contact's; it is never taken
+    /// for a contact by id alone.
+    Unknown,
 }
 
 /// A person named on an issue or comment.

@@ -87,6 +87,13 @@ impl Backrefs {
         self.by_okdesk.get(&(kind, id)).copied()
     }
 
+    /// Whether the Okdesk employee with this id exists and has this name.
+    pub fn is_employee_named(&self, id: u64, name: &str) -> bool {
+        self.okdesk_employees
+            .get(&id)
+            .is_some_and(|e| e.name.trim() == name.trim())
+    }
+
     /// The e-mail of an Okdesk employee (or the login, which is an e-mail in most accounts).
     pub fn employee_email(&self, id: u64) -> Option<String> {
         let e = self.okdesk_employees.get(&id)?;
@@ -305,6 +312,12 @@ pub fn build_issue(
     let author = card.author.as_ref().and_then(|p| match p.kind {
         PersonKind::Employee => refs.employee_ref(p.id, None),
         PersonKind::Contact => None,
+        // Without `type`, the author is an employee only when the Okdesk employee with this id
+        // also has this name; otherwise it stays unknown (a contact's id may coincide).
+        PersonKind::Unknown => refs
+            .is_employee_named(p.id, &p.name)
+            .then(|| refs.employee_ref(p.id, None))
+            .flatten(),
     });
 
     let mut comments: Vec<TaskComment> = bundle

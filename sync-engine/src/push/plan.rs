@@ -514,6 +514,21 @@ impl Planner<'_> {
                 let reason = SkipReason::AddOnly { changed };
                 return self.push(&item, Action::Skipped { reason });
             }
+            // Okdesk documents `name, description, visible` as what a directory update changes;
+            // `code` is not updatable (okdesk-api.md, corrections), so the write leaves it alone
+            // and the changed code is said instead of silently lost.
+            let directory = matches!(
+                item.key.kind,
+                EntityKind::EquipmentKinds | EntityKind::Manufacturers | EntityKind::Models
+            );
+            let mut item = item;
+            if directory && changed.iter().any(|f| f == "code") {
+                item.warnings.push(
+                    "код изменён в 1С, но Okdesk не меняет код справочника через API: исправьте \
+                     код в Okdesk вручную (связь по id сохраняется)"
+                        .to_owned(),
+                );
+            }
             let action = Action::Update {
                 id: m.okdesk_id,
                 record: Box::new(record),
