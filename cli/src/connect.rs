@@ -185,6 +185,16 @@ impl FileOnecPort {
     }
 }
 
+/// Whether a file is an EnterpriseData exchange message (by its first kilobytes).
+pub fn is_enterprise_data_file(path: &std::path::Path) -> bool {
+    use std::io::Read as _;
+    let mut head = Vec::with_capacity(4096);
+    std::fs::File::open(path)
+        .and_then(|f| f.take(4096).read_to_end(&mut head))
+        .is_ok()
+        && onec_adapter::enterprise_data::is_enterprise_data(&head).is_some()
+}
+
 /// The error for a file that holds nothing the layout reads, naming what it does hold.
 fn nothing_used(
     path: &std::path::Path,
@@ -194,6 +204,7 @@ fn nothing_used(
     let holds = if skipped.is_empty() {
         "ни одного объекта".to_owned()
     } else {
+        // Universal-XML sets are OData names; EnterpriseData types are already 1C's.
         skipped
             .iter()
             .map(|(set, n)| format!("{n} × {}", onec_adapter::xml::russian_type(set)))
@@ -236,6 +247,36 @@ impl OnecPort for FileOnecPort {
         let path = self.path.clone();
         let kind = self.kind;
         tokio::task::spawn_blocking(move || match kind {
+            FileKind::Xml if is_enterprise_data_file(&path) => {
+                // An EnterpriseData message is configuration-independent: it is read straight into
+                // the neutral model, whatever adapter the config names.
+                let file = std::fs::File::open(&path).map_err(|e| file_error(&path, e))?;
+                let read = onec_adapter::enterprise_data::read(std::io::BufReader::new(file))
+                    .map_err(|e| file_error(&path, e))?;
+                if read.counts.values().all(|n| *n == 0) {
+                    return Err(nothing_used(&path, adapter.as_ref(), &read.skipped));
+                }
+                let mut diagnostics: Vec<Diagnostic> = read
+                    .skipped
+                    .iter()
+                    .map(|(kind, n)| Diagnostic {
+                        set: kind.clone(),
+                        key: None,
+                        field: None,
+                        value: Some(n.to_string()),
+                        message: format!(
+                            "в сообщении {n} объектов {kind}, не используются при выгрузке"
+                        ),
+                        severity: Severity::Warning,
+                    })
+                    .collect();
+                diagnostics.extend(read.diagnostics);
+                Ok(OnecRead {
+                    snapshot: read.snapshot,
+                    diagnostics,
+                    unread: Vec::new(),
+                })
+            }
             FileKind::Xml => {
                 let file = std::fs::File::open(&path).map_err(|e| file_error(&path, e))?;
                 let read = onec_adapter::xml::read_with(

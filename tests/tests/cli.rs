@@ -1092,3 +1092,58 @@ async fn json_logs_are_one_object_per_line() {
         );
     }
 }
+
+/// An EnterpriseData message (the format modern configurations exchange in) pushes end to end:
+/// `check` names the format and what it holds, push creates the companies; a truncated message is
+/// unreachable with how to export it again.
+#[tokio::test]
+async fn push_from_an_enterprise_data_message() {
+    let w = World::start(ConfigurationArg::Ut11).await;
+    let message = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../adapters/core/tests/fixtures/enterprise_data/ut11_format_1_19.xml")
+        .canonicalize()
+        .unwrap();
+    let cfg = file_config(&w, &message);
+    let o = run(&["--config", cfg.to_str().unwrap(), "--json", "check"]).await;
+    let v = o.json();
+    assert_eq!(v["onec"]["status"], "connected", "{v}");
+    let text = v["onec"]["message"].as_str().unwrap();
+    assert!(text.contains("EnterpriseData 1.19"), "{text}");
+    assert!(text.contains("Справочник.Контрагенты"), "{text}");
+    assert_eq!(v["onec"]["jobs"]["push"]["can_run"], "yes", "{v}");
+
+    let o = run(&["--config", cfg.to_str().unwrap(), "--json", "push"]).await;
+    assert!(o.code <= 1, "{}{}", o.out, o.err);
+    let v = o.json();
+    let companies = &v["counts"]["companies"];
+    assert!(
+        companies["created"].as_u64().unwrap() + companies["linked"].as_u64().unwrap() > 0,
+        "{v}"
+    );
+    assert!(
+        v["counts"]["agreements"]["created"].as_u64().unwrap_or(0) > 0,
+        "{v}"
+    );
+    let warnings = v["warnings"].to_string();
+    assert!(
+        warnings.contains("не используются при выгрузке"),
+        "{warnings}"
+    );
+
+    let full = std::fs::read_to_string(&message).unwrap();
+    let truncated = w.dir.path().join("truncated-ed.xml");
+    std::fs::write(&truncated, &full[..full.len() * 2 / 3]).unwrap();
+    let cfg = file_config(&w, &truncated);
+    let o = run(&["--config", cfg.to_str().unwrap(), "--json", "check"]).await;
+    let v = o.json();
+    assert_eq!(v["onec"]["status"], "unreachable", "{v}");
+    assert!(
+        v["onec"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("EnterpriseData"),
+        "{v}"
+    );
+    let o = run(&["--config", cfg.to_str().unwrap(), "push"]).await;
+    assert_eq!(o.code, 2, "{}{}", o.out, o.err);
+}

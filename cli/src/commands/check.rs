@@ -267,6 +267,9 @@ fn check_file(s: &Settings, path: &std::path::Path, xml: bool) -> SideCheck {
         side.configuration = configured.map(|a| a.info().id.clone());
         return side;
     }
+    if crate::connect::is_enterprise_data_file(path) {
+        return check_enterprise_data(path, size, configured);
+    }
     let layout = configured.as_ref().map(|a| a.layout());
     let summary = match std::fs::File::open(path)
         .map_err(|e| e.to_string())
@@ -348,6 +351,91 @@ fn check_file(s: &Settings, path: &std::path::Path, xml: bool) -> SideCheck {
         "push",
         JobCheck {
             can_run: if companies_missing {
+                "no"
+            } else if skipped.is_empty() {
+                "yes"
+            } else {
+                "partly"
+            },
+            skipped: skipped.clone(),
+            warnings: Vec::new(),
+        },
+    );
+    for job in ["pull", "bill"] {
+        jobs.insert(
+            job,
+            JobCheck {
+                can_run: "unsupported",
+                skipped: vec![format!(
+                    "{job} пишет документы в 1С, а в файл писать нельзя: нужна опубликованная база (source = \"odata\")"
+                )],
+                warnings: Vec::new(),
+            },
+        );
+    }
+    side.jobs = Some(jobs);
+    side.missing = Some(skipped);
+    side
+}
+
+/// Checks an EnterpriseData message: read whole, it says its format version and what it holds;
+/// push can run when it holds counterparties.
+fn check_enterprise_data(
+    path: &std::path::Path,
+    size: u64,
+    configured: Option<Arc<dyn Adapter>>,
+) -> SideCheck {
+    let read = match std::fs::File::open(path)
+        .map_err(|e| e.to_string())
+        .and_then(|f| {
+            onec_adapter::enterprise_data::read(std::io::BufReader::new(f))
+                .map_err(|e| e.to_string())
+        }) {
+        Ok(read) => read,
+        Err(e) => {
+            return SideCheck::new(
+                "unreachable",
+                format!("Файл {} не прочитан: {e}", path.display()),
+            )
+        }
+    };
+    let holds: Vec<String> = read
+        .counts
+        .iter()
+        .chain(read.skipped.iter())
+        .filter(|(_, n)| **n > 0)
+        .map(|(kind, n)| format!("{n} × {kind}"))
+        .collect();
+    let mut side = SideCheck::new(
+        "connected",
+        format!(
+            "{CONNECTED} (файл {}, {size} байт): сообщение обмена в формате {}; в файле {}",
+            path.display(),
+            read.format,
+            if holds.is_empty() {
+                "ни одного объекта".to_owned()
+            } else {
+                holds.join(", ")
+            }
+        ),
+    );
+    side.detected = Some(format!("{} (any configuration)", read.format));
+    side.configuration = configured.map(|a| a.info().id.clone());
+    let has = |kind: &str| read.counts.get(kind).is_some_and(|n| *n > 0);
+    let mut skipped = Vec::new();
+    for (kind, what) in [
+        ("Справочник.КонтактныеЛица", "contacts"),
+        ("Справочник.Договоры", "agreements"),
+    ] {
+        if !has(kind) {
+            skipped.push(format!("{what}: в сообщении нет объектов {kind}"));
+        }
+    }
+    let mut jobs = BTreeMap::new();
+    jobs.insert(
+        "push",
+        JobCheck {
+            can_run: if !has("Справочник.Контрагенты") {
                 "no"
             } else if skipped.is_empty() {
                 "yes"
