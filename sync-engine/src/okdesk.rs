@@ -37,6 +37,9 @@ use crate::ports::{
     Parent, PortError, Record,
 };
 
+/// Okdesk contact ids by `crm_1c_id`.
+type ContactIndex = HashMap<String, Vec<u64>>;
+
 /// [`OkdeskPort`] over an [`OkdeskClient`]; the client's rate limiter, concurrency bound and
 /// retries apply to every call.
 #[derive(Clone, Debug)]
@@ -46,7 +49,7 @@ pub struct OkdeskApiPort {
     /// for contacts and no public client uses one (okdesk-api.md, corrections), so a lookup
     /// compares exactly over the documented listing, read once and kept up to date with this
     /// port's own writes; a write that may or may not have landed drops it.
-    contacts_by_key: Arc<tokio::sync::Mutex<Option<HashMap<String, Vec<u64>>>>>,
+    contacts_by_key: Arc<tokio::sync::Mutex<Option<ContactIndex>>>,
 }
 
 impl OkdeskApiPort {
