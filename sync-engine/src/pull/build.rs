@@ -309,16 +309,7 @@ pub fn build_issue(
         }
         r
     });
-    let author = card.author.as_ref().and_then(|p| match p.kind {
-        PersonKind::Employee => refs.employee_ref(p.id, None),
-        PersonKind::Contact => None,
-        // Without `type`, the author is an employee only when the Okdesk employee with this id
-        // also has this name; otherwise it stays unknown (a contact's id may coincide).
-        PersonKind::Unknown => refs
-            .is_employee_named(p.id, &p.name)
-            .then(|| refs.employee_ref(p.id, None))
-            .flatten(),
-    });
+    let author = card.author.as_ref().and_then(|p| author_ref(&refs, p));
 
     let mut comments: Vec<TaskComment> = bundle
         .comments
@@ -430,9 +421,54 @@ pub fn build_issue(
     }
 }
 
+/// The 1C user an issue's author is, if any. A contact is nobody's user; without `type`, the author
+/// is an employee only when the Okdesk employee with this id also has this name, otherwise it stays
+/// unknown (a contact's id may coincide with an employee's).
+fn author_ref(refs: &Backrefs, p: &PersonRef) -> Option<Ref> {
+    match p.kind {
+        PersonKind::Employee => refs.employee_ref(p.id, None),
+        PersonKind::Contact => None,
+        PersonKind::Unknown => refs
+            .is_employee_named(p.id, &p.name)
+            .then(|| refs.employee_ref(p.id, None))
+            .flatten(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_author_without_type_is_an_employee_only_by_id_and_name() {
+        let user = Ref::derived("test", "user");
+        let snapshot = Snapshot {
+            employees: vec![onec_model::Employee {
+                r#ref: user,
+                name: "Инженер".into(),
+                emails: vec!["eng@example.ru".into()],
+                active: true,
+            }],
+            ..Snapshot::default()
+        };
+        let employees = [OkdeskEmployee {
+            id: 5,
+            name: "Инженер".into(),
+            email: Some("eng@example.ru".into()),
+            login: None,
+            active: true,
+        }];
+        let refs = Backrefs::new(&StateView::default(), &employees, &snapshot);
+        let person = |id, name: &str| PersonRef {
+            id,
+            name: name.into(),
+            kind: PersonKind::Unknown,
+        };
+        assert_eq!(author_ref(&refs, &person(5, "Инженер")), Some(user));
+        // Id 5 is also a contact's: with another name it is nobody, never the employee 5.
+        assert_eq!(author_ref(&refs, &person(5, "Клиентов Клиент")), None);
+        assert_eq!(author_ref(&refs, &person(6, "Инженер")), None);
+    }
 
     #[test]
     fn html_becomes_text() {
