@@ -309,7 +309,7 @@ pub fn build_issue(
         }
         r
     });
-    let author = card.author.as_ref().and_then(|p| author_ref(&refs, p));
+    let author = card.author.as_ref().and_then(|p| author_ref(refs, p));
 
     let mut comments: Vec<TaskComment> = bundle
         .comments
