@@ -1,6 +1,8 @@
 //! The shared state of a running simulator and the gate every API request passes: request
-//! statistics, latency, fault injection, the token check and the per-token rate limit.
+//! statistics, latency, fault injection, the token check, the per-token rate limit, and the
+//! removal (and counting) of query parameters and body fields the real server would ignore.
 
+use std::cell::RefCell;
 use std::collections::BTreeMap;
 use std::num::NonZeroU32;
 use std::sync::{Arc, Mutex, MutexGuard, OnceLock, RwLock};
@@ -22,6 +24,7 @@ use serde_json::json;
 use super::config::{Faults, IssueStatus, OkdeskConfig};
 use super::error::ApiError;
 use super::query::Params;
+use super::routes::known;
 use super::store::Store;
 use crate::demo::{generate, DemoWorld};
 
@@ -47,6 +50,38 @@ pub struct Stats {
     pub requests: RequestStats,
     /// How many objects of each kind the account holds.
     pub entities: BTreeMap<String, u64>,
+    /// Body fields of a create or update that the endpoint does not take, which the real server
+    /// drops without a word (and so does the simulator), by `"METHOD /route/template field"`,
+    /// e.g. `"PATCH /contacts/{id} active"`. A client whose changes land here changes nothing.
+    #[serde(default)]
+    pub ignored_fields: BTreeMap<String, u64>,
+    /// Query parameters the endpoint does not know, also dropped without a word, by
+    /// `"METHOD /route/template parameter"` with the parameter as sent, e.g.
+    /// `"GET /issues/count status_codes[]"`. A filter that lands here filtered nothing.
+    #[serde(default)]
+    pub ignored_params: BTreeMap<String, u64>,
+}
+
+/// The ignored names counted since start or the last reset.
+#[derive(Default)]
+struct Ignored {
+    fields: BTreeMap<String, u64>,
+    params: BTreeMap<String, u64>,
+}
+
+tokio::task_local! {
+    /// Body fields a handler dropped while serving the current request; the gate, which knows
+    /// the route, counts them once the handler is done.
+    static DROPPED_FIELDS: RefCell<Vec<String>>;
+}
+
+/// Notes body fields the current request's endpoint does not take. Outside a request (the
+/// in-process accessors) there is nothing to count, so nothing is noted.
+pub(crate) fn note_dropped_fields(names: Vec<String>) {
+    if names.is_empty() {
+        return;
+    }
+    let _ = DROPPED_FIELDS.try_with(|d| d.borrow_mut().extend(names));
 }
 
 /// Knobs that can change while the simulator runs.
@@ -60,6 +95,7 @@ pub(crate) struct Knobs {
 pub(crate) struct App {
     store: Mutex<Store>,
     stats: Mutex<RequestStats>,
+    ignored: Mutex<Ignored>,
     pub(crate) knobs: RwLock<Knobs>,
     limiter: RwLock<Option<Arc<DefaultKeyedRateLimiter<String>>>>,
     rng: Mutex<StdRng>,
@@ -87,6 +123,7 @@ impl App {
         App {
             store: Mutex::new(store),
             stats: Mutex::new(RequestStats::default()),
+            ignored: Mutex::new(Ignored::default()),
             knobs: RwLock::new(Knobs {
                 latency: config.latency,
                 jitter: config.jitter,
@@ -110,9 +147,15 @@ impl App {
 
     pub(crate) fn stats(&self) -> Stats {
         let requests = self.stats.lock().unwrap_or_else(|e| e.into_inner()).clone();
+        let (ignored_fields, ignored_params) = {
+            let ignored = self.ignored.lock().unwrap_or_else(|e| e.into_inner());
+            (ignored.fields.clone(), ignored.params.clone())
+        };
         Stats {
             requests,
             entities: self.store().counts(),
+            ignored_fields,
+            ignored_params,
         }
     }
 
@@ -121,6 +164,21 @@ impl App {
         let fresh = Store::load(&self.world, self.statuses.clone());
         *self.store() = fresh;
         *self.stats.lock().unwrap_or_else(|e| e.into_inner()) = RequestStats::default();
+        *self.ignored.lock().unwrap_or_else(|e| e.into_inner()) = Ignored::default();
+    }
+
+    fn note_ignored(&self, method: &str, template: &str, fields: &[String], params: &[String]) {
+        if fields.is_empty() && params.is_empty() {
+            return;
+        }
+        let mut guard = self.ignored.lock().unwrap_or_else(|e| e.into_inner());
+        let ignored = &mut *guard;
+        for (map, names) in [(&mut ignored.fields, fields), (&mut ignored.params, params)] {
+            for name in names {
+                *map.entry(format!("{method} {template} {name}"))
+                    .or_insert(0) += 1;
+            }
+        }
     }
 
     pub(crate) fn set_rate_limit(&self, per_second: Option<u32>) {
@@ -183,7 +241,7 @@ enum Fault {
 }
 
 /// The gate of every `/api/v1` route.
-pub(crate) async fn gate(State(app): State<Arc<App>>, req: Request, next: Next) -> Response {
+pub(crate) async fn gate(State(app): State<Arc<App>>, mut req: Request, next: Next) -> Response {
     let route = req
         .extensions()
         .get::<MatchedPath>()
@@ -264,5 +322,65 @@ pub(crate) async fn gate(State(app): State<Arc<App>>, req: Request, next: Next) 
             return too_many(secs);
         }
     }
-    next.run(req).await
+
+    // An id that is not a number names no record: Rails answers such a path as an unknown one,
+    // so `GET /issues/parameters` is a 404, not a parse error.
+    if !ids_are_numbers(&route, req.uri().path()) {
+        return page_not_found();
+    }
+    let method = req.method().as_str().to_owned();
+    let template = known::template(&route);
+    let mut dropped_params = Vec::new();
+    let query = {
+        let mut kept = url::form_urlencoded::Serializer::new(String::new());
+        for (key, value) in params.pairs() {
+            if known::query_known(&method, &template, key) {
+                kept.append_pair(key, value);
+            } else {
+                dropped_params.push(key.clone());
+            }
+        }
+        kept.finish()
+    };
+    if !dropped_params.is_empty() {
+        // Handlers read the query themselves; they get it without the names the endpoint does
+        // not know, so nothing the real server ignores can take effect here.
+        let path = req.uri().path().to_owned();
+        let target = if query.is_empty() {
+            path
+        } else {
+            format!("{path}?{query}")
+        };
+        if let Ok(uri) = target.parse() {
+            *req.uri_mut() = uri;
+        }
+    }
+    let (response, dropped_fields) = DROPPED_FIELDS
+        .scope(RefCell::new(Vec::new()), async move {
+            let response = next.run(req).await;
+            (response, DROPPED_FIELDS.with(RefCell::take))
+        })
+        .await;
+    app.note_ignored(&method, &template, &dropped_fields, &dropped_params);
+    response
+}
+
+/// Whether every `{…}` segment of the route holds a number in the actual path. Routes and paths
+/// are compared from their ends, because a nested router sees the path without its prefix.
+fn ids_are_numbers(route: &str, path: &str) -> bool {
+    let route = route.trim_end_matches('/').rsplit('/');
+    let path = path.trim_end_matches('/').rsplit('/');
+    route
+        .zip(path)
+        .filter(|(r, _)| r.starts_with('{'))
+        .all(|(_, p)| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
+}
+
+/// The answer to a path the API does not have.
+pub(crate) fn page_not_found() -> Response {
+    (
+        StatusCode::NOT_FOUND,
+        Json(json!({"errors": "Страница не найдена"})),
+    )
+        .into_response()
 }

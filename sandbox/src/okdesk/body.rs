@@ -1,12 +1,15 @@
 //! Request bodies: JSON wrapped in a resource key (`{"company":{…}}`) or flat, and multipart
-//! forms (`comment[content]`, `comment[attachments][0][attachment]`) with their files.
+//! forms (`comment[content]`, `comment[attachments][0][attachment]`) with their files. Fields
+//! an endpoint does not take are dropped here, before a handler can apply them.
 
 use axum::body::Bytes;
-use axum::extract::{FromRequest, Multipart, Request};
+use axum::extract::{FromRequest, MatchedPath, Multipart, Request};
 use axum::http::header::CONTENT_TYPE;
 use serde_json::{Map, Value};
 
+use super::app::note_dropped_fields;
 use super::error::ApiError;
+use super::routes::known;
 
 /// A file uploaded in a multipart form.
 #[derive(Clone, Debug)]
@@ -25,21 +28,39 @@ pub(crate) struct Body {
 }
 
 impl Body {
-    /// Reads the body of `req`, unwrapping `{"<wrapper>":{…}}` when present.
+    /// Reads the body of `req`, unwrapping `{"<wrapper>":{…}}` when present, and drops (and
+    /// notes for `/sandbox/stats`) the fields the endpoint does not take, as the real server
+    /// ignores them.
     pub(crate) async fn read(req: Request, wrapper: &str) -> Result<Body, ApiError> {
+        let method = req.method().as_str().to_owned();
+        let template = req
+            .extensions()
+            .get::<MatchedPath>()
+            .map(|m| known::template(m.as_str()));
+        let (mut body, mut dropped) = Body::read_all(req, wrapper).await?;
+        if let Some(names) = template.and_then(|t| known::body(&method, &t)) {
+            dropped.extend(known::strip(&mut body.fields, names));
+        }
+        note_dropped_fields(dropped);
+        Ok(body)
+    }
+
+    /// The whole body, and the names of keys beside the wrapper (which a wrapped body's
+    /// endpoint does not read).
+    async fn read_all(req: Request, wrapper: &str) -> Result<(Body, Vec<String>), ApiError> {
         let is_multipart = req
             .headers()
             .get(CONTENT_TYPE)
             .and_then(|v| v.to_str().ok())
             .is_some_and(|v| v.starts_with("multipart/form-data"));
         if is_multipart {
-            return read_multipart(req, wrapper).await;
+            return Ok((read_multipart(req, wrapper).await?, Vec::new()));
         }
         let bytes = Bytes::from_request(req, &())
             .await
             .map_err(|e| ApiError::BadRequest(format!("cannot read the body: {e}")))?;
         if bytes.iter().all(u8::is_ascii_whitespace) {
-            return Ok(Body::default());
+            return Ok((Body::default(), Vec::new()));
         }
         let value: Value = serde_json::from_slice(&bytes)
             .map_err(|e| ApiError::BadRequest(format!("the body is not valid JSON: {e}")))?;
@@ -48,19 +69,23 @@ impl Body {
                 "the body must be a JSON object".to_owned(),
             ));
         };
-        // Rails `wrap_parameters`: the wrapped form wins, the flat form is accepted too.
-        let fields = match outer.remove(wrapper) {
-            Some(Value::Object(inner)) => inner,
+        // Rails `wrap_parameters`: the wrapped form wins, the flat form is accepted too. Beside
+        // a wrapper, the other top-level keys are not the resource's and are not read.
+        let (fields, beside) = match outer.remove(wrapper) {
+            Some(Value::Object(inner)) => (inner, outer.keys().cloned().collect()),
             Some(other) => {
                 outer.insert(wrapper.to_owned(), other);
-                outer
+                (outer, Vec::new())
             }
-            None => outer,
+            None => (outer, Vec::new()),
         };
-        Ok(Body {
-            fields,
-            files: Vec::new(),
-        })
+        Ok((
+            Body {
+                fields,
+                files: Vec::new(),
+            },
+            beside,
+        ))
     }
 
     pub(crate) fn str(&self, key: &str) -> Option<String> {

@@ -17,7 +17,7 @@ use serde_json::{json, Value};
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
-use super::app::{gate, App, Stats};
+use super::app::{gate, page_not_found, App, Stats};
 use super::body::{Body, Upload};
 use super::config::{Faults, OkdeskConfig};
 use super::error::SandboxError;
@@ -97,11 +97,7 @@ async fn file(State(app): State<Arc<App>>, Path(token): Path<String>) -> Respons
 }
 
 async fn api_not_found() -> Response {
-    (
-        StatusCode::NOT_FOUND,
-        Json(json!({"errors": "Страница не найдена"})),
-    )
-        .into_response()
+    page_not_found()
 }
 
 fn router(app: Arc<App>) -> Router {

@@ -303,6 +303,9 @@ pub(crate) struct Issue {
     pub(crate) equipment_ids: Vec<u64>,
     pub(crate) assignee_id: Option<u64>,
     pub(crate) author: Actor,
+    /// The card shows the author as `{"id","name"}` without `type`, as the documentation's
+    /// sample of the card does; comment authors always carry `type`.
+    pub(crate) author_untyped: bool,
     pub(crate) created_at: NaiveDateTime,
     pub(crate) updated_at: NaiveDateTime,
     pub(crate) completed_at: Option<NaiveDateTime>,

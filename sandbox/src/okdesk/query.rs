@@ -5,8 +5,8 @@ use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
 
 use super::error::{ApiError, Errors};
 
-/// The decoded query parameters of one request, in order. Unknown ones are simply never read,
-/// which is how Okdesk treats them.
+/// The decoded query parameters of one request, in order. Names the endpoint does not know
+/// have been removed by the gate (and counted) before a handler parses them.
 pub(crate) struct Params(Vec<(String, String)>);
 
 impl Params {
@@ -16,6 +16,11 @@ impl Params {
                 .map(|(k, v)| (k.into_owned(), v.into_owned()))
                 .collect(),
         )
+    }
+
+    /// Every `(name, value)` pair, in order.
+    pub(crate) fn pairs(&self) -> impl Iterator<Item = &(String, String)> {
+        self.0.iter()
     }
 
     /// The first value of `key`, if present and not empty.

@@ -414,8 +414,18 @@ impl Store {
             "contact": i.contact_id.and_then(|id| self.contacts.get(&id)).map(|c| id_name(c.id, c.full_name())),
             "agreement": i.agreement_id.and_then(|id| self.agreements.get(&id)).map(|a| json!({"id": a.id, "title": a.title})),
             "assignee": self.employee_ref(i.assignee_id),
-            "author": self.actor(i.author),
+            "author": if i.author_untyped {
+                id_name(Self::actor_id(i.author), self.actor_name(i.author))
+            } else {
+                self.actor(i.author)
+            },
         })
+    }
+
+    fn actor_id(actor: Actor) -> u64 {
+        match actor {
+            Actor::Employee(id) | Actor::Contact(id) => id,
+        }
     }
 
     /// An `issues/list` item: nested objects, no description and no spent time.

@@ -296,7 +296,7 @@ impl Store {
             .map(|st| st.code.clone())
             .unwrap_or_else(|| "opened".to_owned());
         let mut issue_ids = Vec::with_capacity(seed.issues.len());
-        for si in &seed.issues {
+        for (k, si) in seed.issues.iter().enumerate() {
             let id = s.next_id("issue");
             issue_ids.push(id);
             let assignee_id = si
@@ -432,6 +432,12 @@ impl Store {
                     equipment_ids: Vec::new(),
                     assignee_id,
                     author,
+                    // Every third issue (the 2nd, 5th, 8th…, written by engineers in the demo
+                    // world) shows its author without `type`, as the documented card sample
+                    // does. Employee and contact ids are separate sequences, so such an
+                    // author's id is often also some contact's id: a client must not take it
+                    // for that contact.
+                    author_untyped: k % 3 == 1,
                     created_at: si.created_at,
                     updated_at: updated,
                     completed_at: completed.then_some(updated),

@@ -79,7 +79,19 @@ pub(crate) async fn list(axum::extract::State(app): AppState, RawQuery(q): RawQu
     let since = list_date(&params, "created_since", false, &mut errors);
     let until = list_date(&params, "created_until", true, &mut errors);
     let assignees = params.ids("default_assignee_ids", &mut errors);
+    let categories = params.ids("category_ids", &mut errors);
+    let observers = params.ids("observer_ids", &mut errors);
+    // The account keeps no assignee or observer groups on companies, so these filters match
+    // only their "without" value, `0`.
+    let assignee_groups = params.ids("default_assignee_group_ids", &mut errors);
+    let observer_groups = params.ids("observer_group_ids", &mut errors);
     check(errors)?;
+    let single = |f: &Option<(Vec<u64>, bool)>, v: Option<u64>| {
+        f.as_ref().is_none_or(|(ids, none)| match v {
+            Some(id) => ids.contains(&id),
+            None => *none,
+        })
+    };
     let name = params.get("name");
     let additional = params.get("additional_name");
     let crm = params.get("crm_1c_id");
@@ -91,12 +103,15 @@ pub(crate) async fn list(axum::extract::State(app): AppState, RawQuery(q): RawQu
             && crm.is_none_or(|s| c.crm_1c_id.as_deref().is_some_and(|v| v.contains(s)))
             && since.is_none_or(|t| c.created_at >= t)
             && until.is_none_or(|t| c.created_at <= t)
-            && assignees
-                .as_ref()
-                .is_none_or(|(ids, none)| match c.default_assignee_id {
-                    Some(a) => ids.contains(&a),
-                    None => *none,
-                })
+            && single(&assignees, c.default_assignee_id)
+            // Every category renders with id 1 (see `company_json`).
+            && single(&categories, c.category_code.as_ref().map(|_| 1))
+            && single(&assignee_groups, None)
+            && single(&observer_groups, None)
+            && observers.as_ref().is_none_or(|(ids, none)| {
+                c.observer_ids.iter().any(|o| ids.contains(o))
+                    || *none && c.observer_ids.is_empty()
+            })
             && custom.iter().all(|(code, value)| {
                 c.params.get(code).is_some_and(|v| match v {
                     Value::String(s) => s == value,
@@ -204,14 +219,20 @@ pub(crate) async fn update(
     Ok(Json(json))
 }
 
-/// `PATCH /companies/{id}/activations` `{"active": bool}`; no body archives the company.
+/// `PATCH /companies/{id}/activations`: «Архивация компании» is documented, and apepenkov/okdesk_api
+/// sends it with no body, so no body (or no `active`) archives the company; `{"active": bool}`
+/// (flat or wrapped) is accepted by analogy with contacts and employees (low confidence).
 pub(crate) async fn activation(
     axum::extract::State(app): AppState,
     Path(id): Path<u64>,
     req: Request,
 ) -> JsonResult {
     let body = Body::read(req, "company").await?;
-    let active = body.bool("active").unwrap_or(false);
+    let active = match body.fields.get("active") {
+        None | Some(Value::Null) => false,
+        Some(v) => crate::okdesk::body::bool_of(v)
+            .ok_or_else(|| ApiError::field("active", "имеет неверное значение"))?,
+    };
     let mut store = app.store();
     let c = store
         .companies

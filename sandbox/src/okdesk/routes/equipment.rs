@@ -55,12 +55,15 @@ pub(crate) async fn list(axum::extract::State(app): AppState, RawQuery(q): RawQu
     let page = Keyset::parse(&params, &mut errors);
     let companies = params.ids("company_ids", &mut errors);
     let objects = params.ids("maintenance_entity_ids", &mut errors);
+    let agreements = params.ids("agreement_ids", &mut errors);
     let since = list_date(&params, "created_since", false, &mut errors);
     let until = list_date(&params, "created_until", true, &mut errors);
     check(errors)?;
     let kinds = params.list("equipment_kind_codes");
     let makers = params.list("equipment_manufacturer_codes");
     let models = params.list("equipment_model_codes");
+    // The account has no equipment attributes: an attribute filter matches nothing.
+    let by_attribute = !params.custom_parameters().is_empty();
     let store = app.store();
     let code_of = |map: &BTreeMap<u64, Directory>, id: Option<u64>| {
         id.and_then(|id| map.get(&id)).map(|d| d.code.clone())
@@ -72,8 +75,13 @@ pub(crate) async fn list(axum::extract::State(app): AppState, RawQuery(q): RawQu
                 None => *none,
             })
         };
-        by(&companies, e.company_id)
+        !by_attribute
+            && by(&companies, e.company_id)
             && by(&objects, e.maintenance_entity_id)
+            && agreements.as_ref().is_none_or(|(ids, none)| {
+                e.agreement_ids.iter().any(|a| ids.contains(a))
+                    || *none && e.agreement_ids.is_empty()
+            })
             && since.is_none_or(|t| e.created_at >= t)
             && until.is_none_or(|t| e.created_at <= t)
             && (kinds.is_empty()
@@ -179,6 +187,8 @@ fn apply(body: &Body, e: &mut Equipment, store: &Store, errors: &mut Errors, cre
         Ok(None) => {}
         Err(_) => errors.add("agreement_ids", "должно иметь тип integer"),
     }
+    // The account has no equipment attributes, so any code is unknown (422, as for companies).
+    super::set_custom_parameters(body, &[], &mut Default::default(), errors);
 }
 
 /// Sets a reference field that must name an existing object (`null` clears it).
@@ -297,6 +307,7 @@ fn dir_apply(
     errors: &mut Errors,
     creating: bool,
 ) {
+    // On an update `code` never gets here: it is not updatable, and `Body::read` has dropped it.
     for key in ["name", "code"] {
         if creating || body.has(key) {
             match body.str(key) {
@@ -320,24 +331,16 @@ fn dir_apply(
         d.visible = v;
     }
     if let Dir::Model = dir {
-        // Ids as the documentation has them; codes accepted too, for symmetry with equipment.
-        for (id_key, code_key, target, map) in [
-            (
-                "equipment_kind_id",
-                "equipment_kind_code",
-                &mut d.kind_id,
-                &store.kinds,
-            ),
+        // Ids, as the documentation has them (codes are not read).
+        for (id_key, target, map) in [
+            ("equipment_kind_id", &mut d.kind_id, &store.kinds),
             (
                 "equipment_manufacturer_id",
-                "equipment_manufacturer_code",
                 &mut d.manufacturer_id,
                 &store.manufacturers,
             ),
         ] {
-            let by_id = body.u64(id_key).ok().flatten();
-            let by_code_id = body.str(code_key).and_then(|c| by_code(map, &c));
-            match by_id.or(by_code_id) {
+            match body.u64(id_key).ok().flatten() {
                 Some(id) if map.contains_key(&id) => *target = Some(id),
                 Some(_) => errors.add(id_key, "не существует"),
                 None if creating => errors.add(id_key, "не может быть пустым"),

@@ -12,7 +12,8 @@ use rust_decimal::Decimal;
 use serde_json::{json, Map, Value};
 
 use super::issues::{text, time_entry_schema_value, NOT_FOUND};
-use super::{parse_datetime, AppState, JsonResult};
+use super::{known, parse_datetime, AppState, JsonResult};
+use crate::okdesk::app::note_dropped_fields;
 use crate::okdesk::body::{bool_of, u64_of, Body, Upload};
 use crate::okdesk::error::{ApiError, Errors};
 use crate::okdesk::model::{Actor, Comment, IssueService, TimeEntry, TIME_ENTRY_PARAMS};
@@ -215,12 +216,8 @@ pub(crate) fn build_time_entry(
             None
         }
     };
-    let spent = match (text(map, "formatted_spent_time"), map.get("spent_time")) {
-        (Some(t), _) => parse_spent_time(&t),
-        (None, Some(v)) => text(&Map::from_iter([("v".to_owned(), v.clone())]), "v")
-            .and_then(|t| parse_spent_time(&t)),
-        (None, None) => None,
-    };
+    // §10.7: entries are written with `formatted_spent_time`; `spent_time` is only read back.
+    let spent = text(map, "formatted_spent_time").and_then(|t| parse_spent_time(&t));
     if spent.is_none_or(|s| s <= Decimal::ZERO) {
         errors.add("formatted_spent_time", "имеет неверное значение");
     }
@@ -268,11 +265,19 @@ pub(crate) async fn time_entry_create(
     let mut store = app.store();
     issue_exists(&store, id)?;
     let (items, many): (Vec<Map<String, Value>>, bool) = match body.fields.get("time_entries") {
-        Some(Value::Array(xs)) => (
-            xs.iter().filter_map(|x| x.as_object().cloned()).collect(),
-            true,
-        ),
-        _ => (vec![body.fields.clone()], false),
+        Some(Value::Array(xs)) => {
+            let mut items: Vec<Map<String, Value>> =
+                xs.iter().filter_map(|x| x.as_object().cloned()).collect();
+            for item in &mut items {
+                note_dropped_fields(known::strip_time_entry("time_entries", item));
+            }
+            (items, true)
+        }
+        _ => {
+            let mut single = body.fields.clone();
+            single.remove("time_entries");
+            (vec![single], false)
+        }
     };
     if items.is_empty() {
         return Err(ApiError::field("time_entries", "не может быть пустым"));

@@ -8,7 +8,7 @@ use chrono::NaiveDateTime;
 use serde_json::{json, Map, Value};
 
 use super::issue_parts::build_time_entry;
-use super::{parse_datetime, set_custom_parameters, AppState, JsonResult};
+use super::{known, parse_datetime, set_custom_parameters, AppState, JsonResult};
 use crate::okdesk::body::{bool_of, str_of, Body};
 use crate::okdesk::error::{ApiError, Errors};
 use crate::okdesk::model::{Actor, Comment, Issue, ISSUE_PARAMS, TIME_ENTRY_PARAMS};
@@ -18,6 +18,8 @@ use crate::okdesk::store::{now, Store};
 
 pub(crate) const NOT_FOUND: &str = "Заявка не найдена";
 const PRIORITIES: &[&str] = &["low", "normal", "high"];
+/// The account's default issue type: what an issue without `type` gets.
+const DEFAULT_TYPE: &str = "service";
 
 /// Creates an issue from a request body (`{"issue":{…}}` fields) and returns its id.
 pub(crate) fn create_issue(store: &mut Store, body: &Body) -> Result<u64, ApiError> {
@@ -71,7 +73,7 @@ pub(crate) fn create_issue(store: &mut Store, body: &Body) -> Result<u64, ApiErr
         errors.add("equipment_ids", "не существует");
     }
     // An empty type or priority means the account's default, as the documentation says.
-    let type_code = body.str("type").unwrap_or_else(|| "service".to_owned());
+    let type_code = body.str("type").unwrap_or_else(|| DEFAULT_TYPE.to_owned());
     if !ISSUE_TYPES.contains(&type_code.as_str()) {
         errors.add("type", "имеет неверное значение");
     }
@@ -140,6 +142,7 @@ pub(crate) fn create_issue(store: &mut Store, body: &Body) -> Result<u64, ApiErr
             equipment_ids,
             assignee_id,
             author,
+            author_untyped: false,
             created_at: at,
             updated_at: at,
             completed_at: None,
@@ -173,7 +176,17 @@ pub(crate) async fn create(axum::extract::State(app): AppState, req: Request) ->
 /// An id filter: the ids, and whether `0` ("without") was among them.
 type IdFilter = Option<(Vec<u64>, bool)>;
 
-/// Filters shared by `issues/count` and `issues/list`.
+/// Which of the two issue listings a filter is for: they spell the same filters differently
+/// (`status[]` vs `status_codes[]`, `maintenance_entity_ids[]` vs `service_object_ids[]`,
+/// `priority[]` vs `priority_codes[]`), and the real server ignores the other one's names (the
+/// gate has already dropped them; see `known.rs`).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Listing {
+    Count,
+    List,
+}
+
+/// The filters of `issues/count` (§10.3) or `issues/list` (§10.4).
 struct Filter {
     ids: Vec<(&'static str, IdFilter)>,
     status: Vec<String>,
@@ -181,32 +194,65 @@ struct Filter {
     opened: bool,
     priority: Vec<String>,
     types: Vec<String>,
+    rates: Vec<String>,
+    overdue: Option<bool>,
+    overdue_reaction: Option<bool>,
     dates: Vec<(&'static str, Option<NaiveDateTime>, Option<NaiveDateTime>)>,
+    custom: Vec<(String, String)>,
 }
 
 impl Filter {
-    fn parse(params: &Params, errors: &mut Errors) -> Filter {
-        let both = |a: &str, b: &str| -> Vec<String> {
-            let mut v: Vec<String> = params.list(a).into_iter().map(str::to_owned).collect();
-            v.extend(params.list(b).into_iter().map(str::to_owned));
-            v
+    fn parse(params: &Params, listing: Listing, errors: &mut Errors) -> Filter {
+        let list = |key: &str| -> Vec<String> {
+            params.list(key).into_iter().map(str::to_owned).collect()
         };
-        let id_keys = [
-            "assignee_ids",
-            "company_ids",
-            "contact_ids",
-            "agreement_ids",
-            "maintenance_entity_ids",
-            "service_object_ids",
-            "equipment_ids",
-            "author_employee_ids",
-            "author_contact_ids",
-        ];
+        let (id_keys, [status, status_not, priority, types], date_keys): (&[&str], _, &[&str]) =
+            match listing {
+                Listing::Count => (
+                    &[
+                        "assignee_ids",
+                        "assignee_group_ids",
+                        "company_ids",
+                        "contact_ids",
+                        "agreement_ids",
+                        "maintenance_entity_ids",
+                        "equipment_ids",
+                        "author_employee_ids",
+                        "author_contact_ids",
+                    ],
+                    ["status", "status_not", "priority", "type"],
+                    &[
+                        "created",
+                        "completed",
+                        "updated",
+                        "reacted",
+                        "deadline",
+                        "start_execution",
+                        "planned_reaction",
+                    ],
+                ),
+                Listing::List => (
+                    &[
+                        "assignee_ids",
+                        "company_ids",
+                        "contact_ids",
+                        "service_object_ids",
+                        "company_category_ids",
+                    ],
+                    [
+                        "status_codes",
+                        "status_codes_not",
+                        "priority_codes",
+                        "type_codes",
+                    ],
+                    &["created", "completed", "updated"],
+                ),
+            };
         let ids = id_keys
             .iter()
             .map(|k| (*k, params.ids(k, errors)))
             .collect();
-        let dates = ["created", "completed", "updated"]
+        let dates = date_keys
             .iter()
             .map(|d| {
                 (
@@ -216,18 +262,30 @@ impl Filter {
                 )
             })
             .collect();
+        let flag = |key: &str| match params.get(key) {
+            Some("1" | "true") => Some(true),
+            Some("0" | "false") => Some(false),
+            _ => None,
+        };
+        // `without_answer` and `fields[issue]` (issues/list) are taken but not applied: the first
+        // has no documented meaning to copy, and answering every field is a superset of any
+        // `fields[issue]` selection.
         Filter {
             ids,
-            status: both("status", "status_codes"),
-            status_not: both("status_not", "status_codes_not"),
-            opened: params.get("opened") == Some("true"),
-            priority: both("priority", "priority_codes"),
-            types: both("type", "type_codes"),
+            status: list(status),
+            status_not: list(status_not),
+            opened: listing == Listing::Count && params.get("opened") == Some("true"),
+            priority: list(priority),
+            types: list(types),
+            rates: list("rate"),
+            overdue: flag("overdue"),
+            overdue_reaction: flag("overdue_reaction"),
             dates,
+            custom: params.custom_parameters(),
         }
     }
 
-    fn keep(&self, store: &Store, i: &Issue) -> bool {
+    fn keep(&self, store: &Store, i: &Issue, moment: NaiveDateTime) -> bool {
         let mut author_hit: Option<bool> = None;
         for (key, filter) in &self.ids {
             let Some((ids, none)) = filter else { continue };
@@ -237,10 +295,18 @@ impl Filter {
             };
             let ok = match *key {
                 "assignee_ids" => hit(i.assignee_id),
+                // Issues carry no assignee group here (the card's `group_id` is null).
+                "assignee_group_ids" => hit(None),
                 "company_ids" => hit(i.company_id),
                 "contact_ids" => hit(i.contact_id),
                 "agreement_ids" => hit(i.agreement_id),
                 "maintenance_entity_ids" | "service_object_ids" => hit(i.maintenance_entity_id),
+                // Every company category renders with id 1 (see `company_json`).
+                "company_category_ids" => hit(i
+                    .company_id
+                    .and_then(|c| store.companies.get(&c))
+                    .and_then(|c| c.category_code.as_ref())
+                    .map(|_| 1)),
                 "equipment_ids" => {
                     i.equipment_ids.iter().any(|e| ids.contains(e))
                         || *none && i.equipment_ids.is_empty()
@@ -271,7 +337,8 @@ impl Filter {
         if self.status_not.contains(&i.status) {
             return false;
         }
-        if self.opened && store.status(&i.status).is_some_and(|s| s.completed) {
+        let completed = store.status(&i.status).is_some_and(|s| s.completed);
+        if self.opened && completed {
             return false;
         }
         if !self.priority.is_empty() && !self.priority.contains(&i.priority) {
@@ -280,11 +347,36 @@ impl Filter {
         if !self.types.is_empty() && !self.types.contains(&i.type_code) {
             return false;
         }
+        // Issues here are never rated, so only `rate[]=0` ("not rated") matches.
+        if !self.rates.is_empty() && !self.rates.iter().any(|r| r == "0") {
+            return false;
+        }
+        if let Some(wanted) = self.overdue {
+            let overdue = !completed && i.deadline_at.is_some_and(|d| d < moment);
+            if overdue != wanted {
+                return false;
+            }
+        }
+        // No issue has a planned reaction time here, so none is overdue for reaction.
+        if self.overdue_reaction == Some(true) {
+            return false;
+        }
+        if !self.custom.iter().all(|(code, value)| {
+            i.params.get(code).is_some_and(|v| match v {
+                Value::String(s) => s == value,
+                other => value.parse::<Value>().is_ok_and(|parsed| parsed == *other),
+            })
+        }) {
+            return false;
+        }
         self.dates.iter().all(|(field, since, until)| {
             let value = match *field {
                 "created" => Some(i.created_at),
                 "completed" => i.completed_at,
-                _ => Some(i.updated_at),
+                "updated" => Some(i.updated_at),
+                "deadline" => i.deadline_at,
+                // Reaction, planned reaction and start times are not kept: never set.
+                _ => None,
             };
             (since.is_none() && until.is_none())
                 || value
@@ -300,13 +392,14 @@ pub(crate) async fn count(
 ) -> JsonResult {
     let params = Params::parse(q.as_deref());
     let mut errors = Errors::default();
-    let filter = Filter::parse(&params, &mut errors);
+    let filter = Filter::parse(&params, Listing::Count, &mut errors);
     check(errors)?;
     let store = app.store();
+    let moment = now();
     let ids: Vec<u64> = store
         .issues
         .values()
-        .filter(|i| filter.keep(&store, i))
+        .filter(|i| filter.keep(&store, i, moment))
         .map(|i| i.id)
         .collect();
     Ok(Json(json!(ids)))
@@ -316,7 +409,7 @@ pub(crate) async fn count(
 pub(crate) async fn list(axum::extract::State(app): AppState, RawQuery(q): RawQuery) -> JsonResult {
     let params = Params::parse(q.as_deref());
     let mut errors = Errors::default();
-    let filter = Filter::parse(&params, &mut errors);
+    let filter = Filter::parse(&params, Listing::List, &mut errors);
     let page = PageNumber::parse(&params, &mut errors);
     let by_updated = match params.get("sorting[field]") {
         None | Some("created_at") => false,
@@ -344,10 +437,11 @@ pub(crate) async fn list(axum::extract::State(app): AppState, RawQuery(q): RawQu
     };
     check(errors)?;
     let store = app.store();
+    let moment = now();
     let mut found: Vec<&Issue> = store
         .issues
         .values()
-        .filter(|i| filter.keep(&store, i))
+        .filter(|i| filter.keep(&store, i, moment))
         .collect();
     let key = |i: &&Issue| {
         (
@@ -450,17 +544,18 @@ pub(crate) fn apply_status_change(
         errors.add("delay_to", "не может быть пустым");
     }
     let mut entries = Vec::new();
-    if let Some(list) = body
-        .fields
-        .get("time_entry")
-        .or_else(|| body.fields.get("time_entries"))
-    {
+    // §10.5: the entries come as `time_entry` (an array); `time_entries` is not read here.
+    if let Some(list) = body.fields.get("time_entry") {
         let items: Vec<Map<String, Value>> = match list {
             Value::Array(xs) => xs.iter().filter_map(|x| x.as_object().cloned()).collect(),
             Value::Object(m) => vec![m.clone()],
             _ => Vec::new(),
         };
-        for item in items {
+        for mut item in items {
+            crate::okdesk::app::note_dropped_fields(known::strip_time_entry(
+                "time_entry",
+                &mut item,
+            ));
             if let Some(e) = build_time_entry(store, &item, time_entry_params_required, &mut errors)
             {
                 entries.push(e);
@@ -635,6 +730,26 @@ pub(crate) async fn types() -> JsonResult {
             })
             .collect(),
     )))
+}
+
+/// `GET /dictionaries/issues/types`: the types as a tree of groups (three public C# Okdesk
+/// integrations read it so: nodes with `type: "group"` and `children`, leaves with `code`,
+/// `name`, `default`, `inner`, `available_for_client`). Group ids come from their own table, so
+/// they may coincide with type ids, as they do here. Only `"group"` is evidenced as a `type`
+/// value; leaves say `"type"`.
+pub(crate) async fn types_tree() -> JsonResult {
+    let leaf = |code: &str| {
+        let (id, name) = issue_type(code);
+        json!({"id": id, "code": code, "name": name, "type": "type",
+               "default": code == DEFAULT_TYPE, "inner": code == "internal",
+               "available_for_client": code != "internal", "children": []})
+    };
+    Ok(Json(json!([
+        {"id": 1, "code": "client", "name": "Обращения клиентов", "type": "group",
+         "children": [leaf("incident"), leaf("service")]},
+        {"id": 2, "code": "inner", "name": "Внутренние", "type": "group",
+         "children": [leaf("internal")]},
+    ])))
 }
 
 fn schema(defs: &[crate::okdesk::model::ParamDef]) -> Value {

@@ -19,6 +19,7 @@ mod contacts;
 mod equipment;
 mod issue_parts;
 mod issues;
+pub(crate) mod known;
 mod objects;
 
 pub(crate) use issue_parts::add_comment as issue_parts_add_comment;
@@ -53,6 +54,7 @@ pub(crate) fn api() -> Router<Arc<App>> {
             "/contacts/{id}",
             get(contacts::show).patch(contacts::update),
         )
+        .route("/contacts/{id}/activations", patch(contacts::activation))
         .route(
             "/agreements",
             get(objects::agreements_list).post(objects::agreement_create),
@@ -133,6 +135,8 @@ pub(crate) fn api() -> Router<Arc<App>> {
         .route("/issues/priorities", get(issues::priorities))
         .route("/issues/priorities/", get(issues::priorities))
         .route("/issues/types", get(issues::types))
+        .route("/dictionaries/issues/types", get(issues::types_tree))
+        .route("/dictionaries/issues/types/", get(issues::types_tree))
         .route("/issues/parameters/list", get(issues::parameters_schema))
         .route(
             "/time_entries/parameters",

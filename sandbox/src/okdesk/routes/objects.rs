@@ -83,8 +83,7 @@ fn apply_agreement(
         }
     }
     let ids = match body.ids("company_ids") {
-        Ok(Some(ids)) => Some(ids),
-        Ok(None) => body.u64("company_id").ok().flatten().map(|id| vec![id]),
+        Ok(ids) => ids,
         Err(_) => {
             errors.add("company_ids", "должно иметь тип integer");
             None
@@ -115,15 +114,11 @@ fn apply_agreement(
             errors.add("end_date", "должна быть больше даты начала");
         }
     }
-    if body.has("cost") {
-        a.cost = body.fields.get("cost").cloned().filter(|v| !v.is_null());
-    }
     if let Ok(Some(id)) = body.u64("default_assignee_id") {
         a.default_assignee_id = Some(id);
     }
-    if let Some(active) = body.bool("active") {
-        a.active = active;
-    }
+    // The account has no agreement attributes, so any code is unknown (422, as for companies).
+    super::set_custom_parameters(body, &[], &mut Default::default(), errors);
 }
 
 /// `POST /agreements/`.
@@ -212,6 +207,9 @@ pub(crate) async fn me_list(
     let mut errors = Errors::default();
     let page = Keyset::parse(&params, &mut errors);
     let companies = params.ids("company_ids", &mut errors);
+    let assignees = params.ids("default_assignee_ids", &mut errors);
+    // Maintenance entities keep no assignee group here, so only "without" (`0`) matches.
+    let assignee_groups = params.ids("default_assignee_group_ids", &mut errors);
     let created_since = list_date(&params, "created_since", false, &mut errors);
     let created_until = list_date(&params, "created_until", true, &mut errors);
     let updated_since = list_date(&params, "updated_since", false, &mut errors);
@@ -222,6 +220,13 @@ pub(crate) async fn me_list(
         companies
             .as_ref()
             .is_none_or(|(ids, _)| ids.contains(&m.company_id))
+            && assignees
+                .as_ref()
+                .is_none_or(|(ids, none)| match m.default_assignee_id {
+                    Some(a) => ids.contains(&a),
+                    None => *none,
+                })
+            && assignee_groups.as_ref().is_none_or(|(_, none)| *none)
             && created_since.is_none_or(|t| m.created_at >= t)
             && created_until.is_none_or(|t| m.created_at <= t)
             && updated_since.is_none_or(|t| m.updated_at >= t)
@@ -294,9 +299,8 @@ fn apply_me(
     if let Ok(Some(ids)) = body.ids("observer_ids") {
         m.observer_ids = ids;
     }
-    if let Some(active) = body.bool("active") {
-        m.active = active;
-    }
+    // The account has no maintenance-entity attributes, so any code is unknown (422).
+    super::set_custom_parameters(body, &[], &mut Default::default(), errors);
 }
 
 /// `POST /maintenance_entities/`.
