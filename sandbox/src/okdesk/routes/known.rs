@@ -39,7 +39,7 @@ fn base_name(key: &str) -> &str {
 pub(crate) fn query_known(method: &str, template: &str, key: &str) -> bool {
     let key = base_name(key);
     key == "api_token"
-        || query(method, template).iter().any(|k| *k == key)
+        || query(method, template).contains(&key)
         || (pages_by_keyset(method, template) && KEYSET.contains(&key))
 }
 
