@@ -187,6 +187,17 @@ pub fn write_config(sims: &Sims, path: &Path, state: &Path) -> Result<WrittenCon
         .find(|a| *a == "SRV-006")
         .map(|a| format!("service_item = \"{a}\"\n"))
         .unwrap_or_default();
+    // The demo world's issues are historical (up to four months before its anchor date): the first
+    // pull starts at the oldest one, as a user would set `[pull] since` to pull such an account.
+    let pull_since = sims
+        .world
+        .okdesk
+        .issues
+        .iter()
+        .map(|i| i.created_at.date())
+        .min()
+        .map(|d| format!("[pull]\nsince = \"{}\"\n\n", d.format("%Y-%m-%d")))
+        .unwrap_or_default();
     let text = format!(
         "# Written by `okdesk-1c sandbox`/`demo` for the local simulators.\n\
          time_zone = \"Europe/Moscow\"\n\
@@ -202,6 +213,7 @@ pub fn write_config(sims: &Sims, path: &Path, state: &Path) -> Result<WrittenCon
          [push]\n\
          mode = \"full\"\n\
          inn_parameter = \"inn\"\n\n\
+         {pull_since}\
          [bill]\n\
          statuses = [\"completed\", \"closed\"]\n\
          upload = \"public\"\n\
