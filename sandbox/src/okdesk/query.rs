@@ -197,7 +197,8 @@ impl PageNumber {
 }
 
 /// A date filter of issue endpoints: `dd-mm-yyyy` (day granularity, from the start of that
-/// day) or `dd-mm-yyyy HH:MM`; `until` filters of a bare day run to the day's end.
+/// day), `dd-mm-yyyy HH:MM` or `dd-mm-yyyy HH:MM:SS`; `until` filters of a bare day run to the
+/// day's end.
 pub(crate) fn issue_date(
     params: &Params,
     key: &str,
@@ -205,14 +206,21 @@ pub(crate) fn issue_date(
     errors: &mut Errors,
 ) -> Option<NaiveDateTime> {
     let text = params.get(key)?;
-    let parsed = NaiveDateTime::parse_from_str(text, "%d-%m-%Y %H:%M")
+    // Seconds are taken too: clients of live accounts send `updated_since` to issues/list as
+    // `dd-MM-yyyy HH:mm:ss` (the reference's second pass).
+    let parsed = NaiveDateTime::parse_from_str(text, "%d-%m-%Y %H:%M:%S")
         .ok()
-        .map(|t| {
-            if until {
-                t + chrono::Duration::seconds(59)
-            } else {
-                t
-            }
+        .or_else(|| {
+            // A minute given as `until` runs to that minute's end.
+            NaiveDateTime::parse_from_str(text, "%d-%m-%Y %H:%M")
+                .ok()
+                .map(|t| {
+                    if until {
+                        t + chrono::Duration::seconds(59)
+                    } else {
+                        t
+                    }
+                })
         })
         .or_else(|| {
             NaiveDate::parse_from_str(text, "%d-%m-%Y")

@@ -4,10 +4,10 @@
 //! before a handler can see it — and counts it in `/sandbox/stats` (`ignored_params`,
 //! `ignored_fields`), so that tests can see a client relying on something that does nothing.
 //!
-//! Evidence: `/work/shared/reference/okdesk-api.md`, the endpoint sections and the "Corrections
-//! and additions (second pass over public clients)" table. The markers below name the source:
-//! DOC (the documentation as apepenkov/okdesk_api copies it), CODE (a public client that calls a
-//! live account), INF (inferred; kept because nothing contradicts it).
+//! Evidence: the shared Okdesk API reference (okdesk-api.md), its endpoint sections and its
+//! "Corrections and additions (second pass over public clients)" table. The markers below name
+//! the source: DOC (the documentation as apepenkov/okdesk_api copies it), CODE (a public client
+//! that calls a live account), INF (inferred; kept because nothing contradicts it).
 
 use serde_json::{Map, Value};
 
