@@ -1147,3 +1147,33 @@ async fn push_from_an_enterprise_data_message() {
     let o = run(&["--config", cfg.to_str().unwrap(), "push"]).await;
     assert_eq!(o.code, 2, "{}{}", o.out, o.err);
 }
+
+/// The whole exchange of every configuration (push, pull, bill) sends the Okdesk simulator nothing a
+/// real Okdesk would silently ignore: no unknown body field, no filter the endpoint does not take.
+#[tokio::test]
+async fn a_full_sync_of_every_configuration_sends_nothing_okdesk_ignores() {
+    for c in [
+        ConfigurationArg::Ut11,
+        ConfigurationArg::Ka,
+        ConfigurationArg::Unf,
+        ConfigurationArg::Ut103,
+        ConfigurationArg::Esti,
+    ] {
+        let w = World::start(c).await;
+        let o = run(&["--config", w.cfg(), "--json", "sync"]).await;
+        assert!(o.code <= 1, "{}: {}{}", c.as_str(), o.out, o.err);
+        let v = o.json();
+        let created = &v["jobs"]["push"]["counts"]["companies"]["created"];
+        assert!(created.as_u64().unwrap_or(0) > 0, "{}: {v}", c.as_str());
+        let invoices = &v["jobs"]["bill"]["counts"]["invoices"]["created"];
+        assert!(invoices.as_u64().unwrap_or(0) > 0, "{}: {v}", c.as_str());
+        let stats = w.sims.okdesk.stats();
+        assert!(
+            stats.ignored_fields.is_empty() && stats.ignored_params.is_empty(),
+            "{}: Okdesk would ignore fields {:?} and params {:?}",
+            c.as_str(),
+            stats.ignored_fields,
+            stats.ignored_params
+        );
+    }
+}
