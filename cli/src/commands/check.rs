@@ -361,18 +361,7 @@ fn check_file(s: &Settings, path: &std::path::Path, xml: bool) -> SideCheck {
             warnings: Vec::new(),
         },
     );
-    for job in ["pull", "bill"] {
-        jobs.insert(
-            job,
-            JobCheck {
-                can_run: "unsupported",
-                skipped: vec![format!(
-                    "{job} пишет документы в 1С, а в файл писать нельзя: нужна опубликованная база (source = \"odata\")"
-                )],
-                warnings: Vec::new(),
-            },
-        );
-    }
+    file_jobs_cannot_write(&mut jobs);
     side.jobs = Some(jobs);
     side.missing = Some(skipped);
     side
@@ -446,6 +435,14 @@ fn check_enterprise_data(
             warnings: Vec::new(),
         },
     );
+    file_jobs_cannot_write(&mut jobs);
+    side.jobs = Some(jobs);
+    side.missing = Some(skipped);
+    side
+}
+
+/// Pull and bill write documents into 1C; a file source cannot take them.
+fn file_jobs_cannot_write(jobs: &mut BTreeMap<&'static str, JobCheck>) {
     for job in ["pull", "bill"] {
         jobs.insert(
             job,
@@ -458,9 +455,6 @@ fn check_enterprise_data(
             },
         );
     }
-    side.jobs = Some(jobs);
-    side.missing = Some(skipped);
-    side
 }
 
 /// Runs the check.
