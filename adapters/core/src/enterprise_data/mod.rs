@@ -17,7 +17,6 @@
 
 mod contact_info;
 mod error;
-mod input;
 mod objects;
 mod reader;
 
@@ -71,7 +70,7 @@ pub fn is_enterprise_data(head: &[u8]) -> Option<String> {
 ///
 /// The result is the same for the same bytes: objects keep the order of the message, diagnostics
 /// the order they were found in, and counts are sorted maps.
-pub fn read(reader: impl Read) -> Result<EnterpriseDataRead, EnterpriseDataError> {
+pub fn read(reader: impl Read + Send) -> Result<EnterpriseDataRead, EnterpriseDataError> {
     let mut stream = reader::MessageReader::new(reader)?;
     let mut collector = objects::Collector::default();
     let mut counts: BTreeMap<String, usize> = BTreeMap::new();

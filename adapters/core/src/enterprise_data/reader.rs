@@ -10,7 +10,8 @@ use quick_xml::name::{Namespace, ResolveResult};
 use quick_xml::NsReader;
 
 use super::error::EnterpriseDataError;
-use super::input::{self, Decoder, Tracked};
+use crate::xml::decode;
+use crate::xml::position::Tracked;
 use crate::xml::Location;
 
 /// The namespace of the exchange envelope (БСП's `ExchangeMessage` XDTO package).
@@ -83,12 +84,12 @@ enum Stage {
     Done,
 }
 
-/// The bytes under the parser: the sniffed head put back before the rest, decoded, tracked.
-type Source<R> = Tracked<Decoder<io::Chain<io::Cursor<Vec<u8>>, R>>>;
+/// The bytes under the parser: decoded to UTF-8 by the exchange files' one decoder, tracked.
+type Source<'a> = Tracked<Box<dyn Read + Send + 'a>>;
 
 /// Reads the message and hands out its objects one by one.
-pub(crate) struct MessageReader<R: Read> {
-    xml: NsReader<Source<R>>,
+pub(crate) struct MessageReader<'a> {
+    xml: NsReader<Source<'a>>,
     buf: Vec<u8>,
     stage: Stage,
     /// Open elements of the envelope: name and line.
@@ -99,13 +100,9 @@ pub(crate) struct MessageReader<R: Read> {
 /// How many bytes are looked at before parsing, for the BOM and the XML declaration.
 const HEAD: u64 = 1024;
 
-impl<R: Read> MessageReader<R> {
-    pub(crate) fn new(mut reader: R) -> Result<Self, EnterpriseDataError> {
-        let start = Location {
-            line: 1,
-            column: 1,
-            byte: 0,
-        };
+impl<'a> MessageReader<'a> {
+    pub(crate) fn new(mut reader: impl Read + Send + 'a) -> Result<Self, EnterpriseDataError> {
+        let start = Location::start();
         let mut head = Vec::with_capacity(HEAD as usize);
         (&mut reader)
             .take(HEAD)
@@ -117,13 +114,15 @@ impl<R: Read> MessageReader<R> {
                 message: "the file is empty".into(),
             });
         }
-        let (encoding, bom) =
-            input::sniff(&head).map_err(|name| EnterpriseDataError::Encoding {
+        let (decoded, _) = decode::utf8_reader(io::Cursor::new(head).chain(reader))
+            .map_err(|source| EnterpriseDataError::Io { at: start, source })?
+            .map_err(|e| EnterpriseDataError::Encoding {
                 at: start,
-                message: format!("the XML declaration names encoding «{name}», which this reader does not decode (UTF-8, UTF-16 and windows-1251 are supported)"),
+                message: format!(
+                    "the XML declaration names encoding «{}», which this reader does not decode",
+                    e.label
+                ),
             })?;
-        head.drain(..bom);
-        let decoded = Decoder::new(io::Cursor::new(head).chain(reader), encoding);
         let mut xml = NsReader::from_reader(Tracked::new(decoded));
         // Text is kept exactly (1C values may start or end with spaces).
         xml.config_mut().trim_text(false);
@@ -476,7 +475,7 @@ fn describe_root(qname: &str, local: &str, ns: Option<&str>) -> String {
 
 /// The format of a message from the first bytes of a file, without reading it all.
 pub(crate) fn sniff_format(head: &[u8]) -> Option<String> {
-    let text = input::decode_lossy(head);
+    let text = decode::decode_lossy(head);
     if let Some(at) = text.find(ED_NS_PREFIX) {
         let version: String = text[at + ED_NS_PREFIX.len()..]
             .chars()

@@ -4,12 +4,12 @@
 //! windows-1251 (with `encoding="windows-1251"` in the declaration, as 8.2-era tools and older
 //! exchange processings write them) or in UTF-16 with a BOM, both legal XML. The readers work on
 //! UTF-8, so the input is sniffed once: a BOM decides, otherwise the declaration's `encoding`, and
-//! the rest is transcoded on the fly (memory stays flat for any file size).
+//! the rest is transcoded on the fly and strictly (memory stays flat for any file size; a byte
+//! sequence the encoding does not have is an error where it is, never a silent replacement).
 
 use std::io::{self, Read};
 
-use encoding_rs::Encoding;
-use encoding_rs_io::DecodeReaderBytesBuilder;
+use encoding_rs::{DecoderResult, Encoding};
 
 /// How much of the file the declaration is looked for in.
 const SNIFF: usize = 1024;
@@ -54,14 +54,113 @@ pub fn utf8_reader<'a, R: Read + Send + 'a>(
             head.drain(..skip);
             Box::new(io::Cursor::new(head).chain(input))
         }
-        (encoding, Detected::Other(_)) => Box::new(
-            DecodeReaderBytesBuilder::new()
-                .encoding(Some(encoding))
-                .bom_override(true)
-                .build(io::Cursor::new(head).chain(input)),
-        ),
+        (encoding, Detected::Other(_)) => {
+            // A BOM is the decoder's to drop; the declaration's encoding needs none.
+            Box::new(Transcoder::new(
+                io::Cursor::new(head).chain(input),
+                encoding,
+            ))
+        }
     };
     Ok(Ok((reader, detected.1)))
+}
+
+/// The start of `head` decoded as text, whatever its encoding, with what cannot be decoded
+/// replaced: for sniffing a root element or a namespace.
+pub(crate) fn decode_lossy(head: &[u8]) -> String {
+    match sniff(head) {
+        Ok((encoding, _)) => {
+            let (text, _, _) = encoding.decode(head);
+            text.into_owned()
+        }
+        Err(_) => String::from_utf8_lossy(head).into_owned(),
+    }
+}
+
+/// Transcodes a stream to UTF-8, strictly: a byte sequence that is not valid in the source
+/// encoding (a lone UTF-16 surrogate, say) is an error at that point, never a silent U+FFFD in a
+/// name or an INN.
+struct Transcoder<R> {
+    inner: R,
+    decoder: encoding_rs::Decoder,
+    name: &'static str,
+    input: Vec<u8>,
+    in_start: usize,
+    in_end: usize,
+    output: Vec<u8>,
+    out_start: usize,
+    out_end: usize,
+    /// The inner reader has returned 0.
+    eof: bool,
+    /// The decoder has been flushed after the end of input.
+    done: bool,
+    /// A malformed sequence was met: once what came before it is handed out, reading fails.
+    failed: bool,
+}
+
+impl<R: Read> Transcoder<R> {
+    fn new(inner: R, encoding: &'static Encoding) -> Self {
+        Transcoder {
+            inner,
+            decoder: encoding.new_decoder_with_bom_removal(),
+            name: encoding.name(),
+            input: vec![0; 32 * 1024],
+            in_start: 0,
+            in_end: 0,
+            output: vec![0; 64 * 1024],
+            out_start: 0,
+            out_end: 0,
+            eof: false,
+            done: false,
+            failed: false,
+        }
+    }
+}
+
+impl<R: Read> Read for Transcoder<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        loop {
+            // What was decoded before anything else, a bad sequence included, is handed out first.
+            if self.out_start < self.out_end {
+                let n = buf.len().min(self.out_end - self.out_start);
+                buf[..n].copy_from_slice(&self.output[self.out_start..self.out_start + n]);
+                self.out_start += n;
+                return Ok(n);
+            }
+            if self.failed {
+                return Err(io::Error::new(
+                    io::ErrorKind::InvalidData,
+                    format!(
+                        "the file is not valid {}: a malformed byte sequence (a lone UTF-16 \
+                         surrogate, or a byte the encoding does not have)",
+                        self.name
+                    ),
+                ));
+            }
+            if self.done {
+                return Ok(0);
+            }
+            if self.in_start == self.in_end && !self.eof {
+                let n = self.inner.read(&mut self.input)?;
+                self.in_start = 0;
+                self.in_end = n;
+                self.eof = n == 0;
+            }
+            let (result, read, written) = self.decoder.decode_to_utf8_without_replacement(
+                &self.input[self.in_start..self.in_end],
+                &mut self.output,
+                self.eof,
+            );
+            self.in_start += read;
+            self.out_start = 0;
+            self.out_end = written;
+            match result {
+                DecoderResult::InputEmpty => self.done = self.eof,
+                DecoderResult::OutputFull => {}
+                DecoderResult::Malformed(_, _) => self.failed = true,
+            }
+        }
+    }
 }
 
 /// The encoding of a file from its first bytes.
@@ -72,6 +171,14 @@ fn sniff(head: &[u8]) -> Result<(&'static Encoding, Detected), UnknownEncoding> 
         } else {
             (encoding, Detected::Other(encoding.name()))
         });
+    }
+    // UTF-16 without a BOM is still recognisable: `<` followed (or preceded) by a zero byte, the
+    // way XML 1.0's appendix F autodetects it.
+    if head.starts_with(&[b'<', 0, b'?', 0]) || head.starts_with(&[b'<', 0, 0x20, 0]) {
+        return Ok((encoding_rs::UTF_16LE, Detected::Other("UTF-16LE")));
+    }
+    if head.starts_with(&[0, b'<', 0, b'?']) || head.starts_with(&[0, b'<', 0, 0x20]) {
+        return Ok((encoding_rs::UTF_16BE, Detected::Other("UTF-16BE")));
     }
     // Without a BOM the declaration is ASCII in every encoding 1C uses.
     let Some(label) = declared(head) else {

@@ -20,7 +20,7 @@ pub mod decode;
 mod error;
 mod inspect;
 mod names;
-mod position;
+pub(crate) mod position;
 mod reader;
 mod writer;
 

@@ -51,6 +51,8 @@ pub(crate) struct Tracked<R> {
     base: u64,
     /// Newlines in everything consumed so far.
     newlines: u64,
+    /// The inner reader has returned 0.
+    eof: bool,
 }
 
 impl<R: Read> Tracked<R> {
@@ -61,6 +63,7 @@ impl<R: Read> Tracked<R> {
             pos: 0,
             base: 0,
             newlines: 0,
+            eof: false,
         }
     }
 
@@ -72,6 +75,11 @@ impl<R: Read> Tracked<R> {
     /// The absolute offset of the next unread byte.
     pub(crate) fn consumed(&self) -> u64 {
         self.base + self.pos as u64
+    }
+
+    /// Whether everything has been read and handed out (a parse error then means a cut file).
+    pub(crate) fn exhausted(&self) -> bool {
+        self.eof && self.pos == self.buf.len()
     }
 
     /// The line and column of byte offset `at`. Exact for offsets inside the kept history or the
@@ -135,6 +143,7 @@ impl<R: Read> BufRead for Tracked<R> {
                 }
             };
             self.buf.truncate(keep + n);
+            self.eof = n == 0;
         }
         Ok(&self.buf[self.pos..])
     }
