@@ -340,3 +340,36 @@ async fn employees_statuses_and_parameter_schemas() {
         2
     );
 }
+
+/// Answers in a shape we did not expect are clear errors naming the endpoint and the place, never
+/// a panic and never a silent wrong value: a list where the type tree should be a tree of objects,
+/// and an issue card whose author carries no `type` (which is legal and must stay untyped).
+#[tokio::test]
+async fn unexpected_shapes_name_the_endpoint_and_the_field() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/api/v1/dictionaries/issues/types"))
+        .respond_with(json(
+            json!([{"id": 1, "code": "g", "children": "not a list"}]),
+        ))
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/api/v1/issues/7"))
+        .respond_with(json(json!({
+            "id": 7, "title": "Без типа автора",
+            "author": {"id": 3020, "name": "Иванов Иван"},
+            "status": {"code": "opened", "name": "Открыта"}
+        })))
+        .mount(&server)
+        .await;
+    let c = client(&server);
+    let err = c.issue_statuses().types().await.unwrap_err();
+    let text = err.to_string();
+    assert!(text.contains("/api/v1/dictionaries/issues/types"), "{text}");
+    assert!(text.contains("children"), "names the field: {text}");
+    let issue = c.issues().get(okdesk_client::IssueId(7)).await.unwrap();
+    let author = issue.author.unwrap();
+    assert_eq!(author.id, 3020);
+    assert_eq!(author.kind, None, "an untyped author stays untyped");
+}
