@@ -12,6 +12,7 @@
 
 pub mod bill;
 pub mod error;
+pub mod errors;
 #[cfg(any(test, feature = "testing"))]
 pub mod fake;
 #[cfg(any(test, feature = "testing"))]

@@ -14,7 +14,7 @@
 //! Fields that are empty in 1C are not sent: a phone or address typed into Okdesk by hand is not
 //! wiped by a 1C record that lacks it.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
 use async_trait::async_trait;
@@ -25,7 +25,7 @@ use okdesk_client::api::equipment as oe;
 use okdesk_client::api::maintenance_entities as om;
 use okdesk_client::models::Parameter;
 use okdesk_client::{
-    AgreementId, CompanyId, ContactId, EquipmentId, EquipmentKindId, Error, MaintenanceEntityId,
+    AgreementId, CompanyId, ContactId, EquipmentId, EquipmentKindId, MaintenanceEntityId,
     ManufacturerId, OkdeskClient,
 };
 use serde::Serialize;
@@ -91,72 +91,7 @@ fn wrapped<T: Serialize>(key: &str, fields: &T) -> Value {
     Value::Object(outer)
 }
 
-/// Maps a client error to a port error; `body` is the request body that was sent, if any.
-pub(crate) fn port_error(err: &Error, body: Option<&Value>) -> PortError {
-    let (inner, maybe_committed) = match err {
-        Error::MaybeCommitted { source, .. } => (source.as_ref(), true),
-        other => (other, false),
-    };
-    let class = match inner {
-        Error::Validation { .. } => ErrorClass::Validation,
-        Error::Unauthorized { .. } | Error::Forbidden { .. } => ErrorClass::Auth,
-        Error::NotFound { .. } => ErrorClass::NotFound,
-        Error::RateLimited { .. } => ErrorClass::RateLimited,
-        Error::Server { .. } | Error::PaginationLoop { .. } => ErrorClass::Server,
-        Error::UnexpectedStatus { status, .. } if (400..500).contains(status) => {
-            ErrorClass::Validation
-        }
-        Error::UnexpectedStatus { .. } => ErrorClass::Server,
-        Error::Transport { .. } => ErrorClass::Transport,
-        Error::Decode { .. } | Error::BodyTooLarge { .. } => ErrorClass::Decode,
-        // Two Okdesk records answering to one exact key is a data problem of that record.
-        Error::Ambiguous { .. } => ErrorClass::Validation,
-        Error::Config(_) | Error::Request { .. } => ErrorClass::Config,
-        // The client's error enum is non-exhaustive; an unknown failure is treated as the
-        // server's, which fails the record and lets the run go on.
-        _ => ErrorClass::Server,
-    };
-    let message = match inner {
-        // Okdesk's own answer as it came, the way seed 001 quotes it.
-        Error::Validation { body, .. } if !body.trim().is_empty() => compact_json(body),
-        Error::Validation { messages, .. } if !messages.is_empty() => messages.join("; "),
-        other => other
-            .okdesk_message()
-            .map(|m| format!("{m} ({other})"))
-            .unwrap_or_else(|| other.to_string()),
-    };
-    PortError {
-        class,
-        status: inner.http_status(),
-        message,
-        field: single_field(inner),
-        request_body: body.cloned(),
-        maybe_committed,
-    }
-}
-
-/// A JSON body on one line (Okdesk's answers are compact already; this undoes pretty-printing).
-fn compact_json(text: &str) -> String {
-    serde_json::from_str::<Value>(text)
-        .map(|v| v.to_string())
-        .unwrap_or_else(|_| text.trim().to_owned())
-}
-
-/// The field a validation error names, when it names exactly one.
-fn single_field(err: &Error) -> Option<String> {
-    let Error::Validation { messages, .. } = err else {
-        return None;
-    };
-    let fields: BTreeSet<&str> = messages
-        .iter()
-        .filter_map(|m| m.split_once(": ").map(|(f, _)| f))
-        .collect();
-    if fields.len() == 1 && messages.iter().all(|m| m.contains(": ")) {
-        fields.into_iter().next().map(str::to_owned)
-    } else {
-        None
-    }
-}
+pub(crate) use crate::errors::okdesk as port_error;
 
 /// A parent's Okdesk id; apply resolves parents before calling the port, so a missing one is a
 /// bug in the caller and fails as a configuration error.
@@ -815,6 +750,7 @@ impl OkdeskPort for OkdeskApiPort {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use okdesk_client::Error;
 
     fn validation(body: &str, messages: &[&str]) -> Error {
         Error::Validation {

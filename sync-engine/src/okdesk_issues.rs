@@ -34,43 +34,9 @@ impl OkdeskIssuesPort {
     }
 }
 
-/// Maps a client error to a port error: the class decides whether the run goes on.
+/// Maps a client error to a port error: the engine's one classifier ([`crate::errors::okdesk`]).
 pub fn port_error(e: okdesk_client::Error) -> PortError {
-    use okdesk_client::Error as E;
-    match e {
-        E::Validation {
-            status,
-            messages,
-            body,
-            ..
-        } => {
-            let mut p = PortError::new(ErrorClass::Validation, body.clone()).with_status(status);
-            if messages.len() == 1 {
-                p.field = messages[0].split(':').next().map(|f| f.trim().to_owned());
-            }
-            if p.message.is_empty() {
-                p.message = messages.join("; ");
-            }
-            p
-        }
-        E::Unauthorized { .. } => PortError::new(ErrorClass::Auth, e.to_string()).with_status(401),
-        E::Forbidden { .. } => PortError::new(ErrorClass::Auth, e.to_string()).with_status(403),
-        E::NotFound { .. } => PortError::new(ErrorClass::NotFound, e.to_string()).with_status(404),
-        E::RateLimited { .. } => {
-            PortError::new(ErrorClass::RateLimited, e.to_string()).with_status(429)
-        }
-        E::Server { status, .. } | E::UnexpectedStatus { status, .. } => {
-            PortError::new(ErrorClass::Server, e.to_string()).with_status(status)
-        }
-        E::Transport { .. } => PortError::new(ErrorClass::Transport, e.to_string()),
-        E::MaybeCommitted { source, .. } => {
-            let mut p = port_error(*source);
-            p.maybe_committed = true;
-            p
-        }
-        E::Config(_) => PortError::new(ErrorClass::Config, e.to_string()),
-        other => PortError::new(ErrorClass::Decode, other.to_string()),
-    }
+    crate::errors::okdesk(&e, None)
 }
 
 fn decimal(v: Option<f64>) -> Decimal {

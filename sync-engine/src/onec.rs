@@ -23,9 +23,7 @@ use onec_adapter::{Adapter, Diagnostic, Job, Layout, RawObject, RawSource, SetRe
 use onec_model::Ref;
 
 use crate::ports::onec::{CachedRow, RawCacheStore};
-use crate::ports::{
-    publication_diagnostics, ErrorClass, OnecPort, OnecRead, PortError, UnreadKind,
-};
+use crate::ports::{publication_diagnostics, OnecPort, OnecRead, PortError, UnreadKind};
 
 /// Fresh rows written to the cache in one transaction: large enough that commits do not
 /// dominate, small enough that the batch is a few megabytes at most.
@@ -227,15 +225,9 @@ impl RawSource for CacheSource<'_> {
     }
 }
 
+/// Reads only: a failed read never leaves anything written.
 fn port_error(e: OdataError) -> PortError {
-    let class = match &e {
-        OdataError::Unauthorized { .. } => ErrorClass::Auth,
-        OdataError::Unreachable { .. } | OdataError::Transport { .. } => ErrorClass::Transport,
-        OdataError::NotFound { .. } => ErrorClass::NotFound,
-        OdataError::Decode { .. } => ErrorClass::Decode,
-        _ => ErrorClass::Server,
-    };
-    PortError::new(class, e.to_string())
+    crate::errors::onec(&e, false)
 }
 
 #[async_trait]

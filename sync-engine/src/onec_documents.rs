@@ -18,7 +18,7 @@ use onec_adapter::{
 use onec_model::Ref;
 
 use crate::ports::documents::{DocQuery, OnecDocuments, OnecReference};
-use crate::ports::{publication_diagnostics, ErrorClass, PortError};
+use crate::ports::{publication_diagnostics, PortError};
 
 /// The adapter a port builds with: a configuration crate's static one or a shared custom one.
 #[derive(Clone)]
@@ -62,22 +62,14 @@ impl OdataDocuments {
     }
 }
 
-/// Maps a transport error to a port error: the class decides whether the run goes on.
+/// Maps a transport error of a read to a port error ([`crate::errors::onec`]).
 pub fn port_error(e: OdataError) -> PortError {
-    let (class, status) = match &e {
-        OdataError::Unauthorized { status, .. } => (ErrorClass::Auth, Some(*status)),
-        OdataError::Unreachable { .. } => (ErrorClass::Transport, None),
-        OdataError::NotFound { .. } => (ErrorClass::NotFound, Some(404)),
-        OdataError::Decode { .. } => (ErrorClass::Decode, None),
-        // 1C's business errors (code -1: a required field, a closed period) are the record's.
-        OdataError::OData { status, .. } if *status < 500 => {
-            (ErrorClass::Validation, Some(*status))
-        }
-        other => (ErrorClass::Server, other.status()),
-    };
-    let mut p = PortError::new(class, e.to_string());
-    p.status = status;
-    p
+    crate::errors::onec(&e, false)
+}
+
+/// The same for a write, whose broken connection may have left the document in 1C.
+fn write_error(e: OdataError) -> PortError {
+    crate::errors::onec(&e, true)
 }
 
 impl OdataDocuments {
@@ -196,11 +188,11 @@ impl OnecDocuments for OdataDocuments {
             Some(r) => self.client.patch(&write.object.set, r, &write.object).await,
             None => self.client.create(&write.object).await,
         };
-        result.map_err(|e| {
-            let mut p = port_error(e);
-            // A create that timed out may have been committed by 1C.
-            p.maybe_committed = write.r#ref.is_none() && p.class == ErrorClass::Transport;
-            p
+        // A create whose connection broke may have been committed by 1C; a PATCH of a known ref
+        // is safe to send again.
+        result.map_err(|e| match write.r#ref {
+            None => write_error(e),
+            Some(_) => port_error(e),
         })
     }
 
