@@ -668,3 +668,129 @@ pub(super) fn check(l: &Layout, meta: &Metadata) -> Vec<LayoutProblem> {
     problems.retain(|p| seen.insert((p.set.clone(), p.table.clone(), p.field.clone())));
     problems
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Keys whose values are data, not names of sets or fields: matched values, enum spellings,
+    /// `_Type` names, detection rules and the like.
+    const NOT_NAMES: &[&str] = &[
+        "detect",
+        "values",
+        "service_kinds",
+        "legal_forms",
+        "state_working",
+        "state_dismissed",
+        "email_types",
+        "phone_types",
+        "address_types",
+        "companies_from",
+        "encoding",
+        "owner_catalog",
+        "owner_fallback_catalog",
+        "counterparty_type",
+        "basis_type",
+        "bank_account_type",
+        "unit_type",
+        "currency_code",
+        "base",
+        "statuses",
+        "issue_prefix",
+        "days",
+    ];
+
+    /// Every string in a layout that names something in 1C, with where it sits. Map keys of
+    /// constant tables (`header`, `constants`) are names too; their values are data.
+    fn names(value: &serde_json::Value, path: &str, out: &mut Vec<(String, String)>) {
+        match value {
+            serde_json::Value::String(s) => out.push((path.to_owned(), s.clone())),
+            serde_json::Value::Array(items) => {
+                for (i, v) in items.iter().enumerate() {
+                    names(v, &format!("{path}[{i}]"), out);
+                }
+            }
+            serde_json::Value::Object(map) => {
+                let constants = path.ends_with("header") || path.ends_with("constants");
+                for (k, v) in map {
+                    if NOT_NAMES.contains(&k.as_str()) {
+                        continue;
+                    }
+                    if constants {
+                        out.push((format!("{path}.{k}"), k.clone()));
+                    } else {
+                        names(v, &format!("{path}.{k}"), out);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// `needs` is written by hand next to the layout types; a field it forgets would silently
+    /// leave `$select` (and the conformance checks). Every name every built-in layout carries must
+    /// be among the needs.
+    #[test]
+    fn every_name_a_layout_carries_is_a_need() {
+        for (conf, text) in [
+            ("ut11", include_str!("../../../ut11/src/layout.toml")),
+            ("ka", include_str!("../../../ka/src/layout.toml")),
+            ("unf", include_str!("../../../unf/src/layout.toml")),
+            ("ut103", include_str!("../../../ut103/src/layout.toml")),
+            ("esti", include_str!("../../../esti/src/layout.toml")),
+        ] {
+            let layout = Layout::from_toml(text).unwrap();
+            let json = serde_json::to_value(&layout).unwrap();
+            let mut found = Vec::new();
+            names(&json, "", &mut found);
+            // Defaults a layout carries but does not use: the VAT catalog of an enum-VAT layout,
+            // the contact-information columns of a layout whose contacts live in a register.
+            let tables = all_needs(&layout)
+                .iter()
+                .any(|n| n.key.ends_with("contact_table"));
+            let unused = |path: &str| {
+                (layout.vat.encoding != VatEncoding::Catalog && path.starts_with(".vat."))
+                    || (!tables
+                        && path.starts_with(".contact_info.")
+                        && !path.starts_with(".contact_info.kinds_set"))
+            };
+            // A name is covered when a need with the same layout key names it: `.contacts.position`
+            // by `contacts.position`, a list element by its list's key, a constant by its table's.
+            let keyed: BTreeSet<(String, String)> = all_needs(&layout)
+                .into_iter()
+                .flat_map(|n| {
+                    let names = [Some(n.set.clone()), n.table.clone(), n.field.clone()];
+                    let key = n.key.clone();
+                    names
+                        .into_iter()
+                        .flatten()
+                        .map(move |name| (key.clone(), name.trim_end_matches("_Type").to_owned()))
+                })
+                .collect();
+            let covered = |path: &str, name: &str| {
+                let key = path.trim_start_matches('.');
+                let key = key.split('[').next().unwrap_or(key);
+                let section = key.split('.').next().unwrap_or(key);
+                // `contact_info` columns serve every contact table, so any need may name them;
+                // otherwise a need of the same section must.
+                keyed.iter().any(|(k, n)| {
+                    n == name
+                        && (section == "contact_info"
+                            || k == key
+                            || k.split('.').next() == Some(section))
+                })
+            };
+            let missing: Vec<String> = found
+                .into_iter()
+                .filter(|(path, _)| !unused(path))
+                .filter(|(path, name)| !covered(path, name))
+                .map(|(path, name)| format!("{path} = {name}"))
+                .collect();
+            assert!(
+                missing.is_empty(),
+                "{conf}: layout names that needs.rs does not list (add them to all_needs):\n{}",
+                missing.join("\n")
+            );
+        }
+    }
+}
