@@ -12,7 +12,6 @@ pub mod metadata;
 pub mod odata;
 pub mod raw;
 pub mod registry;
-pub mod source;
 #[cfg(feature = "testing")]
 pub mod testing;
 pub mod xlsx;
