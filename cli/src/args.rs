@@ -1,4 +1,4 @@
-//! The command line as clap sees it: global flags, the commands of the design brief's §6 and their
+//! The command line as clap sees it: global flags, the commands of `docs/design.md` §6 and their
 //! flags, with help texts and examples. Parsing only; validation against the config happens later.
 
 use std::path::PathBuf;

@@ -96,7 +96,7 @@ pub fn exit_code(report: &RunReport) -> u8 {
     }
 }
 
-/// A report as a JSON value (the §6 shape), with `command` as given.
+/// A report as a JSON value (the `docs/design.md` §6 shape), with `command` as given.
 pub fn report_value(report: &RunReport) -> Value {
     serde_json::to_value(report).expect("reports are plain data and always serialize")
 }

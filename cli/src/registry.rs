@@ -1,4 +1,4 @@
-//! The adapter registry: the built-in configurations, listed explicitly (design brief §4: no
+//! The adapter registry: the built-in configurations, listed explicitly (`docs/design.md` §4: no
 //! link-time magic), custom layouts over them, and detection from `$metadata`.
 
 use std::collections::BTreeMap;

@@ -36,7 +36,7 @@ pub fn okdesk(err: &Error, body: Option<&Value>) -> PortError {
         _ => ErrorClass::Server,
     };
     let message = match inner {
-        // Okdesk's own answer as it came, the way seed 001 quotes it.
+        // Okdesk's own answer as it came, the way the ЭСТИ manual (`docs/seeds/001-esti-exchange-manual.txt`) quotes it.
         Error::Validation { body, .. } if !body.trim().is_empty() => compact_json(body),
         Error::Validation { messages, .. } if !messages.is_empty() => messages.join("; "),
         other => other

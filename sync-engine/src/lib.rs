@@ -7,7 +7,7 @@
 //! deterministic), then applies the plan ([`push::apply`]) and returns a [`report::RunReport`].
 //!
 //! Module map for the jobs built on top of this crate (pull, bill): reuse [`state`] (journal,
-//! cursors, invoice outbox, run lock), [`ports`] (extend the traits), [`report`] (the §6 JSON shape)
+//! cursors, invoice outbox, run lock), [`ports`] (extend the traits), [`report`] (the JSON shape of `docs/design.md` §6)
 //! and [`kinds`] (entity kinds and keys).
 
 pub mod bill;

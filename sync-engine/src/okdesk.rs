@@ -1,7 +1,7 @@
 //! The real `OkdeskPort`: engine records written through `okdesk_client`'s typed handlers.
 //!
 //! Every write builds the client's `…Fields` body itself, so that a failure can carry exactly the
-//! JSON that was sent (wrapped in its resource key, as seed 001 quotes it; the token travels in the
+//! JSON that was sent (wrapped in its resource key, as the ЭСТИ manual (`docs/seeds/001-esti-exchange-manual.txt`) quotes it; the token travels in the
 //! query string and is never part of a body). Client errors become [`PortError`]s with the class
 //! that decides whether the run goes on, the HTTP status, Okdesk's own `{"errors":…}` text, the
 //! field at fault and whether a POST may have been committed although its answer was lost.

@@ -1,5 +1,5 @@
-//! The run report: the design brief's §6 JSON shape (a public contract: extend, never rename) and
-//! a human-readable table with failures written the way seed 001 shows them.
+//! The run report: the JSON shape of `docs/design.md` §6 (a public contract: extend, never rename) and
+//! a human-readable table with failures written the way the ЭСТИ manual (`docs/seeds/001-esti-exchange-manual.txt`) shows them.
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -23,7 +23,7 @@ pub struct Counts {
     pub skipped: u64,
     /// Records that failed.
     pub failed: u64,
-    /// Records archived or deactivated (an extension of the §6 shape).
+    /// Records archived or deactivated (an extension of the `docs/design.md` §6 shape).
     #[serde(default)]
     pub archived: u64,
 }
@@ -49,7 +49,7 @@ pub struct FailureReport {
     pub request: Option<serde_json::Value>,
 }
 
-/// One record skipped on purpose, with the reason (an extension of the §6 shape).
+/// One record skipped on purpose, with the reason (an extension of the `docs/design.md` §6 shape).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SkipReport {
     /// The entity name.
@@ -187,7 +187,7 @@ impl RunReport {
         serde_json::to_string_pretty(self).expect("reports are plain data and always serialize")
     }
 
-    /// The report as a human table, failures in seed 001's form.
+    /// The report as a human table, failures in the ЭСТИ manual's (`docs/seeds/001-esti-exchange-manual.txt`) form.
     pub fn render_table(&self) -> String {
         let mut out = String::new();
         let dry = if self.dry_run {

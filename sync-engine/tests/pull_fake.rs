@@ -293,7 +293,7 @@ async fn esti_task_carries_everything_and_second_pull_writes_nothing() {
         Some(&RawValue::Text("Платные работы".into()))
     );
 
-    // Issue 2's assignee has no 1C user with that e-mail: reported with the fix from seed 001.
+    // Issue 2's assignee has no 1C user with that e-mail: reported with the fix from the ЭСТИ manual (`docs/seeds/001-esti-exchange-manual.txt`).
     assert!(report.warnings.iter().any(|w| w.contains("Стажёр")
         && w.contains("stazher@elsewhere.example")
         && w.contains("одинаковую электронную почту")));

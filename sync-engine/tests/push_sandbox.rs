@@ -307,7 +307,7 @@ async fn an_interrupted_run_resumes_to_the_same_state_without_duplicates() {
 async fn bad_records_are_reported_and_everything_else_syncs() {
     for conf in CONFIGURATIONS {
         // A contract whose end precedes its start passes preflight and Okdesk rejects it (422);
-        // a contact carries seed 001's e-mail in angle brackets.
+        // a contact carries the ЭСТИ manual's (`docs/seeds/001-esti-exchange-manual.txt`) e-mail in angle brackets.
         let (rig, (broken, bracketed)) =
             Rig::start(conf, |w| (break_contract(w), bracket_email(w))).await;
         let world = rig.world.clone();

@@ -135,7 +135,7 @@ impl SideCheck {
     }
 }
 
-/// The whole check (§6 shape).
+/// The whole check (`docs/design.md` §6 shape).
 #[derive(Debug, Clone, Serialize)]
 pub struct CheckReport {
     /// Always `check`.

@@ -385,7 +385,7 @@ impl SyncOutcome {
         })
     }
 
-    /// The §6 shape for multi-job commands: one run report per job under `jobs`.
+    /// The `docs/design.md` §6 shape for multi-job commands: one run report per job under `jobs`.
     pub fn to_value(&self, command: &str) -> Value {
         let mut jobs = Map::new();
         let mut not_available = Map::new();

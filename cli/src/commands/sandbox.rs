@@ -1,4 +1,4 @@
-//! `sandbox`: both simulators on localhost with the design brief's knobs, their URLs, the token and
+//! `sandbox`: both simulators on localhost with the knobs of `docs/design.md`, their URLs, the token and
 //! the 1C login printed, and a ready config written; runs until stopped.
 
 use std::io::Write;

@@ -77,7 +77,7 @@ impl IssueStatus {
         }
     }
 
-    /// The statuses and transitions recommended by the ЭСТИ exchange settings (seed 001): the
+    /// The statuses and transitions recommended by the ЭСТИ exchange settings (the ЭСТИ manual (`docs/seeds/001-esti-exchange-manual.txt`)): the
     /// predefined `opened`, `delayed`, `completed`, `closed` plus `RequiresApproval`, `Agreed`,
     /// `Work`, `Refine` and `cancel`. «Переходы из данного статуса» lists where an issue may go.
     pub fn seed_table() -> Vec<IssueStatus> {

@@ -15,7 +15,7 @@ use crate::ports::issues::{
 };
 use crate::state::StateView;
 
-/// Time-entry parameter codes seed 001 sets up in Okdesk.
+/// Time-entry parameter codes the ЭСТИ manual (`docs/seeds/001-esti-exchange-manual.txt`) sets up in Okdesk.
 pub const WORK_PLACE_PARAM: &str = "workPlace";
 /// The kind-of-work parameter code.
 pub const WORK_KIND_PARAM: &str = "TypeOfService";

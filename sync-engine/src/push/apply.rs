@@ -82,7 +82,7 @@ impl Default for ApplyOptions {
 pub struct Failure {
     /// The field at fault, when known.
     pub field: Option<String>,
-    /// The full message in Russian, seed 001 style.
+    /// The full message in Russian, the ЭСТИ manual (`docs/seeds/001-esti-exchange-manual.txt`) style.
     pub message: String,
     /// The HTTP status, when Okdesk answered.
     pub http_status: Option<u16>,

@@ -46,7 +46,7 @@ fn clean(text: &Option<String>) -> Option<String> {
 }
 
 /// The first e-mail of a list, normalised; an unusable first address fails the record, because
-/// Okdesk would reject it with 422 (seed 001's most frequent failure).
+/// Okdesk would reject it with 422 (the ЭСТИ manual's (`docs/seeds/001-esti-exchange-manual.txt`) most frequent failure).
 fn first_email(emails: &[String]) -> Result<Option<String>, Preflight> {
     let Some(first) = emails.iter().find(|e| !e.trim().is_empty()) else {
         return Ok(None);

@@ -1,6 +1,6 @@
 //! `PushJob`: the entry point the CLI calls. It locks the state, reads 1C (only what changed),
 //! reads from Okdesk only what matching needs, plans, applies (or stops at the plan for a dry
-//! run), journals the run and returns the §6 report.
+//! run), journals the run and returns the report of `docs/design.md` §6.
 
 use std::sync::{Arc, Mutex};
 

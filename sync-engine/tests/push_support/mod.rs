@@ -493,7 +493,7 @@ pub fn mark_new_contract(world: &mut DemoWorld) -> Ref {
     target
 }
 
-/// Gives a pushable contact of a new counterparty seed 001's `<ivanii@mail.okdesk.com>`.
+/// Gives a pushable contact of a new counterparty the ЭСТИ manual's (`docs/seeds/001-esti-exchange-manual.txt`) `<ivanii@mail.okdesk.com>`.
 pub fn bracket_email(world: &mut DemoWorld) -> Ref {
     let owners = new_counterparties(world);
     let c = world
