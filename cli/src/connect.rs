@@ -185,6 +185,61 @@ impl FileOnecPort {
     }
 }
 
+/// EnterpriseData has no deletion mark: an object deleted in 1C comes as `УдалениеОбъекта`
+/// naming only its type and key. A deleted counterparty or contact that the message does not also
+/// carry becomes a record with the deletion mark, so that push archives it where it was pushed
+/// before (and skips it where it never was), as it does for a mark read over OData.
+fn deleted_records(
+    snapshot: &mut onec_model::Snapshot,
+    deletions: &[onec_adapter::enterprise_data::Deletion],
+) {
+    for d in deletions {
+        match d.set.as_str() {
+            "Справочник.Контрагенты"
+                if !snapshot.counterparties.iter().any(|c| c.r#ref == d.key) =>
+            {
+                snapshot.counterparties.push(onec_model::Counterparty {
+                    r#ref: d.key,
+                    name: format!("(удалён в 1С: {})", d.key),
+                    full_name: None,
+                    inn: None,
+                    kpp: None,
+                    legal_form: None,
+                    emails: Vec::new(),
+                    phones: Vec::new(),
+                    addresses: Vec::new(),
+                    partner: None,
+                    head: None,
+                    comment: None,
+                    upload: None,
+                    deletion_mark: true,
+                    version: None,
+                });
+            }
+            "Справочник.КонтактныеЛица" if !snapshot.contacts.iter().any(|c| c.r#ref == d.key) =>
+            {
+                snapshot.contacts.push(onec_model::ContactPerson {
+                    r#ref: d.key,
+                    owner: None,
+                    name: format!("(удалён в 1С: {})", d.key),
+                    last_name: None,
+                    first_name: None,
+                    patronymic: None,
+                    position: None,
+                    emails: Vec::new(),
+                    phones: Vec::new(),
+                    state: None,
+                    upload: None,
+                    comment: None,
+                    deletion_mark: true,
+                    version: None,
+                });
+            }
+            _ => {}
+        }
+    }
+}
+
 /// Whether a file is an EnterpriseData exchange message (by its first kilobytes).
 pub fn is_enterprise_data_file(path: &std::path::Path) -> bool {
     use std::io::Read as _;
@@ -271,8 +326,10 @@ impl OnecPort for FileOnecPort {
                     })
                     .collect();
                 diagnostics.extend(read.diagnostics);
+                let mut snapshot = read.snapshot;
+                deleted_records(&mut snapshot, &read.deletions);
                 Ok(OnecRead {
-                    snapshot: read.snapshot,
+                    snapshot,
                     diagnostics,
                     unread: Vec::new(),
                 })

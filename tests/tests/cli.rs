@@ -1130,7 +1130,28 @@ async fn push_from_an_enterprise_data_message() {
         "{warnings}"
     );
 
+    // A later message deletes «Альфа» (УдалениеОбъекта, without the object itself): push archives
+    // the company it created for it.
     let full = std::fs::read_to_string(&message).unwrap();
+    let alfa = "a1f0c3e2-6b2c-11ee-8c99-0242ac120002";
+    let start = full.find("\t\t<Справочник.Контрагенты>").unwrap();
+    let end = full[start..].find("</Справочник.Контрагенты>").unwrap()
+        + start
+        + "</Справочник.Контрагенты>\n".len();
+    assert!(
+        full[start..end].contains(alfa),
+        "the first counterparty is «Альфа»"
+    );
+    let later = format!("{}{}", &full[..start], &full[end..])
+        .replace("0b1c2d3e-6b2c-11ee-8c99-0242ac120002", alfa);
+    let later_path = w.dir.path().join("later-ed.xml");
+    std::fs::write(&later_path, later).unwrap();
+    let cfg_later = file_config(&w, &later_path);
+    let o = run(&["--config", cfg_later.to_str().unwrap(), "--json", "push"]).await;
+    assert!(o.code <= 1, "{}{}", o.out, o.err);
+    let v = o.json();
+    assert_eq!(v["counts"]["companies"]["archived"], 1, "{v}");
+
     let truncated = w.dir.path().join("truncated-ed.xml");
     std::fs::write(&truncated, &full[..full.len() * 2 / 3]).unwrap();
     let cfg = file_config(&w, &truncated);
