@@ -5,7 +5,7 @@
 //! the fixture, which documents may be posted — and declares the few sets the simulator serves
 //! beyond the fixture (and, for ЭСТИ, its own objects). A text line that names a property of a
 //! fixture set which the fixture lacks is published as written, so the conformance test
-//! (`sandbox/tests/onec_conformance.rs`) catches it; a line that gives a fixture property another
+//! (`sandbox/tests/it/onec_conformance.rs`) catches it; a line that gives a fixture property another
 //! type is refused when the schema loads. `$metadata`, the collections, filters and write
 //! validation all read this one schema, so they cannot disagree.
 

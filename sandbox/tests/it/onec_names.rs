@@ -5,13 +5,11 @@
 //! the service document and every route, and accept references into them as plain GUIDs. The
 //! VAT catalog holds calculated rates with the same `Ставка` as the plain ones.
 
-mod onec_support;
-
 use reqwest::StatusCode;
 use sandbox::onec::{Configuration, OnecConfig, OnecSandbox};
 use serde_json::json;
 
-use onec_support::{error_code, get, list, patch_json, post_json, start};
+use crate::onec_support::{error_code, get, list, patch_json, post_json, start};
 
 #[tokio::test]
 async fn unknown_names_in_queries_and_bodies_get_400() {

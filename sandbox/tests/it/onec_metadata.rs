@@ -4,15 +4,13 @@
 //! names follow the 11.5.20 dump, which adds and drops attributes against the capture's release;
 //! `onec_conformance.rs` checks the names against the dumps.)
 
-mod onec_support;
-
 use std::collections::{BTreeMap, BTreeSet};
 
 use quick_xml::events::Event;
 use quick_xml::Reader;
 use sandbox::onec::Configuration;
 
-use onec_support::{get, start};
+use crate::onec_support::{get, start};
 
 const CAPTURE: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),

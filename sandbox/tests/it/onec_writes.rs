@@ -2,13 +2,11 @@
 //! PATCH, `Post`, the deletion mark, the validation 1C applies (every tabular row needs
 //! `LineNumber`, references must resolve, values must fit their types), in JSON and in Atom.
 
-mod onec_support;
-
 use reqwest::{Method, StatusCode};
 use sandbox::onec::Configuration;
 use serde_json::{json, Value};
 
-use onec_support::{error_code, get, get_json, patch_json, post_json, send, start};
+use crate::onec_support::{error_code, get, get_json, patch_json, post_json, send, start};
 
 #[tokio::test]
 async fn order_post_patch_post_round_trip_in_json() {

@@ -2,12 +2,10 @@
 //! returns an Atom feed of the changes, `NotifyChangesReceived` acknowledges them, and a user's
 //! edit or a deletion is registered again.
 
-mod onec_support;
-
 use reqwest::{Method, StatusCode};
 use sandbox::onec::Configuration;
 
-use onec_support::{list, send, start};
+use crate::onec_support::{list, send, start};
 
 async fn node(sb: &sandbox::onec::OnecSandbox) -> (String, u64) {
     let nodes = list(
@@ -124,7 +122,7 @@ async fn esti_documents_can_be_written() {
         ]
     });
     let (status, body) =
-        onec_support::post_json(&sb, "Document_ЗаданиеСотруднику?$format=json", &task).await;
+        crate::onec_support::post_json(&sb, "Document_ЗаданиеСотруднику?$format=json", &task).await;
     assert_eq!(status, StatusCode::CREATED, "{body}");
     let created: serde_json::Value = serde_json::from_str(&body).unwrap();
     assert_eq!(created["НомерЗаявкиОкДеск"], "1234");
@@ -134,7 +132,7 @@ async fn esti_documents_can_be_written() {
         "Сотрудник_Key": w.employees[0].r#ref.to_string(),
         "РабочееВремя": [{"LineNumber": "1", "Дата": "2025-09-01T00:00:00", "Часы": 1.5, "ВидРабот": "Платные работы"}]
     });
-    let (status, body) = onec_support::post_json(
+    let (status, body) = crate::onec_support::post_json(
         &sb,
         "Document_ЛистУчетаРабочегоВремени?$format=json",
         &sheet,

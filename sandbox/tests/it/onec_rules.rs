@@ -2,13 +2,11 @@
 //! as the simulator enforces them: each rule refuses a document with the configuration's message
 //! (HTTP 500, code -1) and accepts one that satisfies it.
 
-mod onec_support;
-
 use reqwest::{Method, StatusCode};
 use sandbox::onec::{Configuration, OnecConfig, OnecSandbox};
 use serde_json::{json, Value};
 
-use onec_support::{error_code, patch_json, post_json, send, start};
+use crate::onec_support::{error_code, patch_json, post_json, send, start};
 
 /// Creates a document (expecting 201) and returns its key.
 async fn create(sb: &OnecSandbox, set: &str, body: &Value) -> String {

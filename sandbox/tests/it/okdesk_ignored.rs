@@ -9,11 +9,9 @@
 //! clients)" table of the shared Okdesk reference; the simulator's `routes/known.rs` cites it
 //! per endpoint.
 
-mod okdesk_support;
-
 use std::collections::BTreeSet;
 
-use okdesk_support::Api;
+use crate::okdesk_support::Api;
 use sandbox::okdesk::OkdeskConfig;
 use serde_json::{json, Value};
 

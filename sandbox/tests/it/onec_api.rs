@@ -2,15 +2,13 @@
 //! single entities, `$select`, the `$filter` subset, `$orderby=Ref_Key` paging, `/$count`, and
 //! Basic auth with UTF-8 credentials.
 
-mod onec_support;
-
 use std::collections::HashSet;
 
 use reqwest::StatusCode;
 use sandbox::onec::{Configuration, OnecConfig, OnecSandbox};
 use serde_json::Value;
 
-use onec_support::{client, error_code, get, get_json, list, start};
+use crate::onec_support::{client, error_code, get, get_json, list, start};
 
 #[tokio::test]
 async fn json_collection_carries_1c_wire_quirks() {

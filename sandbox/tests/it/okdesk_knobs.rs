@@ -1,11 +1,9 @@
 //! The Okdesk simulator's knobs over plain HTTP: the per-token rate limit with `Retry-After`,
 //! injected faults at their configured rates, dropped connections and latency.
 
-mod okdesk_support;
-
 use std::time::{Duration, Instant};
 
-use okdesk_support::Api;
+use crate::okdesk_support::Api;
 use sandbox::okdesk::{Faults, OkdeskConfig};
 
 #[tokio::test]

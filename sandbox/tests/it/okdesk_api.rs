@@ -1,9 +1,7 @@
 //! The Okdesk simulator driven over plain HTTP: token check, validation messages, both pagination
 //! schemes, one-object-vs-array searches, `crm_1c_id` substring, issues and their parts.
 
-mod okdesk_support;
-
-use okdesk_support::Api;
+use crate::okdesk_support::Api;
 use reqwest::multipart::{Form, Part};
 use sandbox::demo::{generate, DemoSize, TINY_PNG};
 use sandbox::okdesk::OkdeskConfig;

@@ -9,15 +9,13 @@
 //! The fixture is read with this file's own quick-xml reader, never with the client's parser
 //! (`onec_adapter::odata`), so that client and simulator cannot share a parser bug.
 
-mod onec_support;
-
 use std::collections::{BTreeMap, BTreeSet};
 
 use quick_xml::events::Event;
 use quick_xml::Reader;
 use sandbox::onec::Configuration;
 
-use onec_support::{get, start};
+use crate::onec_support::{get, start};
 
 /// Entity types with their (property → type), and the entity-set names.
 #[derive(Default)]

@@ -1,14 +1,12 @@
 //! The 1C simulator's knobs: injected 500s at the configured rate, `odata.error` inside a 200, the
 //! page-size cap that refuses fat pages, and latency; all runs are bounded.
 
-mod onec_support;
-
 use std::time::{Duration, Instant};
 
 use reqwest::StatusCode;
 use sandbox::onec::{Configuration, Faults, OnecConfig, OnecSandbox};
 
-use onec_support::{error_code, get, start};
+use crate::onec_support::{error_code, get, start};
 
 #[tokio::test]
 async fn injected_server_errors_come_at_the_configured_rate() {
