@@ -195,3 +195,65 @@ fn the_path_scanner_sees_an_escape() {
         vec!["../../../shared/a.xml", "../b"]
     );
 }
+
+/// Files allowed past the budget for now, each with the size it may not grow past. Splitting them is
+/// open work (issue 19); a file leaves this list when it drops under the budget.
+const OVER_BUDGET: &[(&str, usize)] = &[
+    ("adapters/core/src/odata/atom.rs", 650),
+    ("sync-engine/src/pull/job.rs", 650),
+    ("sandbox/src/onec/routes.rs", 650),
+    ("sandbox/src/okdesk/routes/issue_parts.rs", 650),
+    ("adapters/core/tests/it/odata_client.rs", 650),
+    ("sync-engine/src/push/tests.rs", 700),
+    ("adapters/core/src/documents.rs", 700),
+    ("sandbox/src/onec/schema/mod.rs", 700),
+    ("sync-engine/src/fake.rs", 750),
+    ("adapters/core/src/enterprise_data/objects.rs", 750),
+    ("sync-engine/src/bill/job.rs", 750),
+    ("sandbox/src/okdesk/routes/issues.rs", 800),
+    ("sync-engine/src/push/apply.rs", 800),
+    ("adapters/core/src/layout/needs.rs", 800),
+    ("tests/tests/reliability_bad_input.rs", 850),
+    ("sandbox/src/onec/rules.rs", 850),
+    ("sync-engine/src/okdesk.rs", 900),
+    ("okdesk-client/src/client.rs", 900),
+    ("adapters/core/src/xml/reader.rs", 950),
+    ("sync-engine/src/push/plan.rs", 950),
+    ("cli/src/config/mod.rs", 1000),
+    ("tests/tests/cli.rs", 1250),
+    ("adapters/core/src/layout.rs", 1250),
+];
+
+/// About 600 lines per source file: past that a file does more than one job. The named
+/// exceptions may not grow.
+#[test]
+fn source_files_keep_to_the_line_budget() {
+    const BUDGET: usize = 600;
+    let root = workspace_root();
+    let mut files = Vec::new();
+    rust_files(&root, &mut files);
+    let mut over = Vec::new();
+    for path in files {
+        let shown = path
+            .strip_prefix(&root)
+            .unwrap_or(&path)
+            .display()
+            .to_string();
+        let lines = fs::read_to_string(&path)
+            .unwrap_or_default()
+            .lines()
+            .count();
+        let limit = OVER_BUDGET
+            .iter()
+            .find(|(f, _)| *f == shown)
+            .map_or(BUDGET, |(_, cap)| *cap);
+        if lines > limit {
+            over.push(format!("{shown}: {lines} lines (limit {limit})"));
+        }
+    }
+    assert!(
+        over.is_empty(),
+        "split these files (about {BUDGET} lines each) or, with a reason, raise their named limit:\n{}",
+        over.join("\n")
+    );
+}
