@@ -3,6 +3,8 @@
 
 use std::path::Path;
 
+use sync_engine::{EntityKind, Mode};
+
 use super::*;
 
 fn parse_err(text: &str) -> String {
