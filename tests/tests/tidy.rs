@@ -219,7 +219,6 @@ const OVER_BUDGET: &[(&str, usize)] = &[
     ("okdesk-client/src/client.rs", 900),
     ("adapters/core/src/xml/reader.rs", 950),
     ("sync-engine/src/push/plan/mod.rs", 700),
-
     ("tests/tests/cli.rs", 1250),
     ("adapters/core/src/layout.rs", 1250),
 ];
