@@ -2,12 +2,16 @@
 //!
 //! - `examples/embed_push.rs` (`cargo run -p examples --example embed_push`): a push from 1C УТ 11
 //!   into Okdesk from your own program, against the simulators;
+//! - `examples/embed_pull.rs` and `examples/embed_bill.rs`: pull and bill embedded the same way
+//!   (their code is [`embed`], which the tests run);
 //! - `configs/<configuration>.toml`: a commented sample config per supported configuration;
 //! - `layouts/similar-ut11.toml`: a custom layout for a configuration close to УТ 11, no code;
 //! - `systemd/`: the daemon as a service, or one sync per timer tick;
 //! - `windows/README.md`: Task Scheduler.
 //!
 //! The tests below keep the samples valid: each config loads, the layout loads over its base.
+
+pub mod embed;
 
 #[cfg(test)]
 mod tests {
