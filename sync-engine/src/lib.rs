@@ -17,6 +17,7 @@ pub mod errors;
 pub mod fake;
 #[cfg(any(test, feature = "testing"))]
 pub mod fake_docs;
+pub mod job;
 pub mod kinds;
 pub mod okdesk;
 pub mod okdesk_issues;

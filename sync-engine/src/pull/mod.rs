@@ -15,18 +15,7 @@ pub use build::{build_issue, html_to_text, issue_url, Backrefs, IssueBundle, Not
 pub use job::PullJob;
 pub use policy::PullPolicy;
 
-/// A progress event of pull or bill, for progress bars.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct JobProgress {
-    /// Issues finished so far.
-    pub done: usize,
-    /// Issues to do.
-    pub total: usize,
-    /// The entity name (`issues`, `invoices`).
-    pub entity: &'static str,
-    /// The issue just finished, as «#id title».
-    pub name: String,
-}
+pub use crate::job::JobProgress;
 
 /// The hash of a document as built: SHA-256 of its JSON (maps are ordered, so it is stable).
 pub fn document_hash(write: &onec_adapter::DocumentWrite) -> String {

@@ -10,8 +10,8 @@
 //! port calls.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Mutex;
 
 use futures::stream::{self, StreamExt};
 use serde::{Deserialize, Serialize};
@@ -22,26 +22,7 @@ use crate::kinds::{EntityKind, OkdeskId, SyncKey};
 use crate::ports::{ErrorClass, OkdeskPort, PortError, Record};
 use crate::state::{FailureRecord, LockToken, Mapping, OpRecord, RunId, StateStore};
 
-/// A flag that asks a running apply to stop after the operations in flight.
-#[derive(Clone, Debug, Default)]
-pub struct StopFlag(Arc<AtomicBool>);
-
-impl StopFlag {
-    /// A flag not yet raised.
-    pub fn new() -> Self {
-        StopFlag::default()
-    }
-
-    /// Asks the run to stop: operations in flight finish and are persisted; no new one starts.
-    pub fn stop(&self) {
-        self.0.store(true, Ordering::SeqCst);
-    }
-
-    /// Whether a stop was asked.
-    pub fn is_stopped(&self) -> bool {
-        self.0.load(Ordering::SeqCst)
-    }
-}
+pub use crate::job::StopFlag;
 
 /// A progress event, for progress bars.
 #[derive(Clone, Debug, PartialEq, Eq)]
