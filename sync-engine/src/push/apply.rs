@@ -595,19 +595,33 @@ fn unreachable_outcome(entry: &PlanEntry) -> Outcome {
     }
 }
 
+/// Where a plan is applied: the Okdesk side, the state store, and the run it belongs to.
+pub struct ApplyTarget<'a> {
+    /// The Okdesk side.
+    pub okdesk: &'a dyn OkdeskPort,
+    /// The state store mappings and outcomes are committed to.
+    pub state: &'a Mutex<StateStore>,
+    /// The journal's run, when the apply is journaled.
+    pub run: Option<RunId>,
+    /// The run lock to keep alive between batches, when the run holds one.
+    pub lock: Option<&'a LockToken>,
+}
+
 /// Applies a plan. Returns one result per plan entry, in plan order, or an error that stopped the
 /// whole run (auth, config, state); everything persisted before that stays.
-#[allow(clippy::too_many_arguments)]
 pub async fn apply(
     plan: &PushPlan,
-    okdesk: &dyn OkdeskPort,
-    state: &Mutex<StateStore>,
-    run: Option<RunId>,
-    lock: Option<&LockToken>,
+    target: ApplyTarget<'_>,
     options: &ApplyOptions,
     stop: &StopFlag,
     progress: &(dyn Fn(&Progress) + Send + Sync),
 ) -> Result<Vec<EntryResult>, Error> {
+    let ApplyTarget {
+        okdesk,
+        state,
+        run,
+        lock,
+    } = target;
     let total = plan.writes();
     // Parents are resolved only for writes: a push with nothing to write (the common unchanged
     // run) does not read the ids of every mapping.

@@ -4,7 +4,7 @@
 
 use std::sync::{Arc, Mutex};
 
-use super::apply::{apply, ApplyOptions, Progress, StopFlag};
+use super::apply::{apply, ApplyOptions, ApplyTarget, Progress, StopFlag};
 use super::observe::observe_and_plan;
 use super::plan::PushPlan;
 use super::policy::Policy;
@@ -139,17 +139,13 @@ impl PushJob {
             concurrency: self.policy.concurrency,
             batch_size: self.policy.portions.map_or(50, |p| p.batch_size),
         };
-        let results = apply(
-            &plan,
-            self.okdesk.as_ref(),
-            &self.state,
-            Some(run),
-            Some(token),
-            &options,
-            &self.stop,
-            progress,
-        )
-        .await?;
+        let target = ApplyTarget {
+            okdesk: self.okdesk.as_ref(),
+            state: &self.state,
+            run: Some(run),
+            lock: Some(token),
+        };
+        let results = apply(&plan, target, &options, &self.stop, progress).await?;
         let mut report = RunReport::new("push", dry_run);
         report.configuration = Some(self.onec.configuration().to_owned());
         report.mode = Some(self.policy.mode.as_str().to_owned());

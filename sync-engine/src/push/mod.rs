@@ -11,7 +11,7 @@ pub mod policy;
 pub mod render;
 pub(crate) mod sanitize;
 
-pub use apply::{apply, ApplyOptions, EntryResult, Outcome, Progress, StopFlag};
+pub use apply::{apply, ApplyOptions, ApplyTarget, EntryResult, Outcome, Progress, StopFlag};
 pub use job::{unread_failures, PushJob};
 pub use observe::{Observation, ObserveLog};
 pub use plan::{
