@@ -136,8 +136,6 @@ enum Expect {
     Skipped(&'static str),
     /// Created in Okdesk; the check gets the Okdesk record as JSON, when the sandbox lists the kind.
     Syncs(fn(&Value) -> Result<(), String>),
-    /// Some outcome (failure, skip or sync), for known gaps in the short suite.
-    AccountedFor,
 }
 
 /// One kind of bad input: its label, the record it is about and what must happen to it.
@@ -399,12 +397,20 @@ fn corpus(s: &mut Snapshot) -> Vec<Case> {
         "control characters in a name and comment",
         Companies,
         "control",
+        // Real Okdesk keeps text in PostgreSQL, which refuses NUL bytes: control characters are
+        // cleaned before sending, the name survives.
         Syncs(|v| {
             let name = field(v, "name");
-            if name.starts_with("ООО «Ромашка»") {
-                Ok(())
-            } else {
-                Err(format!("name is {name:?}"))
+            if !name.starts_with("ООО «Ромашка»") {
+                return Err(format!("name is {name:?}"));
+            }
+            let text = format!("{name}{}", field(v, "comment"));
+            match text
+                .chars()
+                .find(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
+            {
+                Some(c) => Err(format!("{c:?} was sent")),
+                None => Ok(()),
             }
         }),
     ));
@@ -589,51 +595,10 @@ fn corpus(s: &mut Snapshot) -> Vec<Case> {
         "equipment whose kind fails",
         Equipment,
         "equipment-of-bad-kind",
-        Fails("kind"),
+        // Skipped as a child of a failed parent, as contacts of failed companies are.
+        Skipped(""),
     ));
     cases
-}
-
-/// Cases whose current outcome falls short of what a careful user expects, with the crate that
-/// has to change. The short suite only requires them to be accounted for (some outcome, no
-/// duplicate); `known_gaps_meet_the_strict_expectation` (ignored until fixed) asserts `strict()`.
-const KNOWN_GAPS: &[(&str, &str)] = &[
-    (
-        "space inside an e-mail",
-        "onec-model email::normalize splits «ivan ov@mail.ru» at the space and accepts the \
-         fragment «ov@mail.ru»: a wrong address reaches Okdesk instead of a failure",
-    ),
-    (
-        "equipment whose kind fails",
-        "sync-engine reports the equipment as failed with «тип оборудования не найден в данных \
-         1С», but the kind is in 1C and failed itself (empty name): it should be skipped as a \
-         child of a failed parent, naming the kind, as contacts of failed companies are",
-    ),
-    (
-        "control characters in a name and comment",
-        "sync-engine sends C0 control characters (NUL, BEL, ESC) as they are; the sandbox stores \
-         them, but real Okdesk keeps text in PostgreSQL, which refuses NUL bytes, so the record \
-         would fail every run with a 500 instead of being cleaned",
-    ),
-];
-
-/// The expectation a known gap must meet once fixed.
-fn strict(label: &str) -> Option<Expect> {
-    match label {
-        "space inside an e-mail" => Some(Expect::Fails("email")),
-        "equipment whose kind fails" => Some(Expect::Skipped("")),
-        "control characters in a name and comment" => Some(Expect::Syncs(|v| {
-            let text = format!("{}{}", field(v, "name"), field(v, "comment"));
-            match text
-                .chars()
-                .find(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
-            {
-                Some(c) => Err(format!("{c:?} was sent")),
-                None => Ok(()),
-            }
-        })),
-        _ => None,
-    }
 }
 
 async fn okdesk_port(okdesk: &OkdeskSandbox) -> Arc<OkdeskApiPort> {
@@ -666,31 +631,12 @@ fn okdesk_record(okdesk: &OkdeskSandbox, kind: EntityKind, id: u64) -> Option<Va
         .find(|v| v.get("id").and_then(Value::as_u64) == Some(id))
 }
 
+/// Pushes the corpus twice: every bad input gets exactly its own outcome, every good record syncs.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_bad_input_gets_its_own_outcome_and_every_good_record_syncs() {
-    run_corpus(false).await;
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn known_gaps_meet_the_strict_expectation() {
-    run_corpus(true).await;
-}
-
-/// Pushes the corpus twice; with `strict`, known gaps are held to `strict()`, else they only need
-/// an outcome.
-async fn run_corpus(strict_gaps: bool) {
     let mut snapshot = Snapshot::default();
     let good = good_world(&mut snapshot);
-    let mut cases = corpus(&mut snapshot);
-    for c in &mut cases {
-        let gap = KNOWN_GAPS.iter().any(|(label, _)| *label == c.label);
-        if gap {
-            c.expect = match (strict_gaps, strict(c.label)) {
-                (true, Some(e)) => e,
-                _ => Expect::AccountedFor,
-            };
-        }
-    }
+    let cases = corpus(&mut snapshot);
     let kinds: std::collections::BTreeSet<&str> = cases.iter().map(|c| c.label).collect();
     assert!(kinds.len() >= 25, "the corpus has {} kinds", kinds.len());
 
@@ -747,7 +693,6 @@ async fn run_corpus(strict_gaps: bool) {
                     None => c.kind != EntityKind::Companies,
                 }
             }
-            (Expect::AccountedFor, f, sk, m) => f.is_some() || sk.is_some() || m.is_some(),
             _ => false,
         };
         if !ok {
@@ -769,14 +714,9 @@ async fn run_corpus(strict_gaps: bool) {
             _ => None,
         })
         .collect();
-    let gaps: Vec<String> = cases
-        .iter()
-        .filter(|c| matches!(c.expect, Expect::AccountedFor))
-        .map(|c| c.key.to_string())
-        .collect();
     for f in &report.failures {
         assert!(
-            expected_failures.contains_key(&f.key) || gaps.contains(&f.key),
+            expected_failures.contains_key(&f.key),
             "unexpected failure: {f:?}"
         );
         assert!(f.field.is_some(), "failure without a field: {f:?}");
