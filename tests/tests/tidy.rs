@@ -158,7 +158,10 @@ fn no_path_leaves_the_repository() {
             .unwrap_or(file)
             .display()
             .to_string();
-        for needle in ["/work/", "shared/conformance", "../shared"] {
+        // Spelled in pieces so that this file does not name what it looks for.
+        let outside = concat!("..", "/", "shared");
+        let work = concat!("/", "work", "/");
+        for needle in [work, concat!("shared", "/conformance"), outside] {
             if text.contains(needle) {
                 escapes.push(format!("{shown}: names `{needle}`"));
             }
@@ -191,8 +194,8 @@ fn no_path_leaves_the_repository() {
 #[test]
 fn the_path_scanner_sees_an_escape() {
     assert_eq!(
-        parent_paths(r#"x.join("../../../shared/a.xml") and "/../b" a/../c"#),
-        vec!["../../../shared/a.xml", "../b"]
+        parent_paths(r#"x.join("../../../elsewhere/a.xml") and "/../b" a/../c"#),
+        vec!["../../../elsewhere/a.xml", "../b"]
     );
 }
 

@@ -346,24 +346,7 @@ fn check_file(s: &Settings, path: &std::path::Path, xml: bool) -> SideCheck {
                 CompanySource::Partners => "partners",
             }
     });
-    let mut jobs = BTreeMap::new();
-    jobs.insert(
-        "push",
-        JobCheck {
-            can_run: if companies_missing {
-                "no"
-            } else if skipped.is_empty() {
-                "yes"
-            } else {
-                "partly"
-            },
-            skipped: skipped.clone(),
-            warnings: Vec::new(),
-        },
-    );
-    file_jobs_cannot_write(&mut jobs);
-    side.jobs = Some(jobs);
-    side.missing = Some(skipped);
+    set_file_jobs(&mut side, !companies_missing, skipped);
     side
 }
 
@@ -420,29 +403,27 @@ fn check_enterprise_data(
             skipped.push(format!("{what}: в сообщении нет объектов {kind}"));
         }
     }
+    set_file_jobs(&mut side, has("Справочник.Контрагенты"), skipped);
+    side
+}
+
+/// What a file source lets each job do: push, when the file holds companies (partly when it lacks
+/// other kinds); never pull or bill, which write documents into 1C.
+fn set_file_jobs(side: &mut SideCheck, has_companies: bool, skipped: Vec<String>) {
+    let can_run = match (has_companies, skipped.is_empty()) {
+        (false, _) => "no",
+        (true, true) => "yes",
+        (true, false) => "partly",
+    };
     let mut jobs = BTreeMap::new();
     jobs.insert(
         "push",
         JobCheck {
-            can_run: if !has("Справочник.Контрагенты") {
-                "no"
-            } else if skipped.is_empty() {
-                "yes"
-            } else {
-                "partly"
-            },
+            can_run,
             skipped: skipped.clone(),
             warnings: Vec::new(),
         },
     );
-    file_jobs_cannot_write(&mut jobs);
-    side.jobs = Some(jobs);
-    side.missing = Some(skipped);
-    side
-}
-
-/// Pull and bill write documents into 1C; a file source cannot take them.
-fn file_jobs_cannot_write(jobs: &mut BTreeMap<&'static str, JobCheck>) {
     for job in ["pull", "bill"] {
         jobs.insert(
             job,
@@ -455,6 +436,8 @@ fn file_jobs_cannot_write(jobs: &mut BTreeMap<&'static str, JobCheck>) {
             },
         );
     }
+    side.jobs = Some(jobs);
+    side.missing = Some(skipped);
 }
 
 /// Runs the check.
