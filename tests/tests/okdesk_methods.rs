@@ -232,8 +232,7 @@ async fn every_method_reaches_a_route_and_nothing_it_sends_is_ignored() {
 
     // Equipment and its directories.
     let eq = c.equipment();
-    let kind = eq
-        .kinds()
+    eq.kinds()
         .create("methods-kind", "Тип проверки")
         .send()
         .await
@@ -244,7 +243,6 @@ async fn every_method_reaches_a_route_and_nothing_it_sends_is_ignored() {
         .send()
         .await
         .unwrap();
-    let _ = kind;
     let item = eq
         .create("methods-kind")
         .serial_number("SN-METHODS-1")
